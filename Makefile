@@ -1,0 +1,53 @@
+# memeforge — see README.md. Verbs a user types: run, test, bench, build, deploy, destroy, clean.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+GO        ?= go
+GOROOT    := $(shell $(GO) env GOROOT)
+VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+GOFLAGS_BUILD := -trimpath -ldflags "-s -w -X main.version=$(VERSION)"
+WASM_PATH := $(GOROOT)/lib/wasm:$(PATH)
+# Pure packages whose tests also run as WASM under Node.
+WASM_TEST_PKGS := ./wasm/meme/... ./wasm/imgio/...
+
+.PHONY: run test test-native test-wasm bench build wasm site signer deploy destroy clean
+
+run: build
+	$(GO) run ./scripts/localstack/cmd/run
+
+test: build test-native test-wasm
+
+test-native:
+	$(GO) vet ./...
+	$(GO) test -count=1 -timeout 40m ./...
+
+test-wasm:
+	GOOS=js GOARCH=wasm PATH="$(WASM_PATH)" $(GO) test -count=1 -timeout 20m $(WASM_TEST_PKGS)
+
+bench: build
+	scripts/bench.sh
+
+build: site signer
+
+wasm:
+	mkdir -p dist
+	GOOS=js GOARCH=wasm $(GO) build $(GOFLAGS_BUILD) -o dist/memeforge.wasm ./wasm
+
+site: wasm
+	scripts/build-site.sh dist/memeforge.wasm dist/site
+
+signer:
+	mkdir -p dist/signer
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(GOFLAGS_BUILD) -tags lambda.norpc -o dist/signer/bootstrap ./signer/cmd/bootstrap
+	$(GO) build -o dist/bin/ github.com/aws/aws-lambda-go/cmd/build-lambda-zip
+	rm -f dist/signer.zip
+	dist/bin/build-lambda-zip -o dist/signer.zip dist/signer/bootstrap
+
+deploy:
+	scripts/deploy.sh
+
+destroy:
+	scripts/destroy.sh
+
+clean:
+	rm -rf dist test-output

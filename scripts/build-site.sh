@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Assembles the servable site: site/ + the WASM module + wasm_exec.js + fonts, stamps the service
+# worker's cache version with a content hash, and writes .br/.gz siblings of compressible files.
+set -euo pipefail
+usage() { echo "usage: $0 MODULE.wasm OUTDIR" >&2; exit 2; }
+[ $# -eq 2 ] || usage
+wasm=$1 out=$2
+[ -f "$wasm" ] || { echo "build-site: $wasm not found (run make wasm)" >&2; exit 1; }
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+tmp=$(mktemp -d "${out%/}.tmp.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+# Everything in site/ except the tests and the TypeScript contract, which are not served.
+tar -C "$root/site" --exclude=./e2e --exclude='*.d.ts' --exclude='*_test.go' -cf - . | tar -C "$tmp" -xf -
+cp "$wasm" "$tmp/memeforge.wasm"
+cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$tmp/wasm_exec.js"
+mkdir -p "$tmp/fonts"
+cp "$root"/wasm/fonts/{Anton-Regular,DejaVuSans-Bold,DroidSansFallbackFull}.ttf "$tmp/fonts/"
+cp "$root"/wasm/fonts/*-LICENSE.txt "$root"/wasm/fonts/Anton-OFL.txt "$tmp/fonts/"
+
+# The cache version is a hash of every file the service worker may precache, so any change to any
+# of them (and only a change) makes browsers fetch a fresh set.
+if [ -f "$tmp/sw.js" ]; then
+  version=$(cd "$tmp" && find . -type f ! -name sw.js -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+  sed -i "s/__BUILD_VERSION__/$version/g" "$tmp/sw.js"
+fi
+
+# Precompressed siblings for servers that can pick them (the local stack does; deploy decides itself).
+(cd "$root" && go run ./scripts/precompress "$tmp")
+
+rm -rf "$out"
+mv "$tmp" "$out"
+trap - EXIT
+echo "build-site: wrote $out"
