@@ -1,0 +1,88 @@
+package localstack
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// Module is the path of the memeforge module; RepoRoot looks for its go.mod.
+const Module = "github.com/memeforge/memeforge"
+
+// Tool packages pinned by `tool` lines in go.mod.
+const (
+	VersityGatewayTool = "github.com/versity/versitygw/cmd/versitygw"
+	LambdaRIETool      = "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie"
+	LambdaZipTool      = "github.com/aws/aws-lambda-go/cmd/build-lambda-zip"
+)
+
+// RepoRoot returns the checkout's root: the nearest directory at or above the working directory
+// whose go.mod declares the memeforge module.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("localstack: repo root: %w", err)
+	}
+	for {
+		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && bytes.Contains(b, []byte("module "+Module+"\n")) {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("localstack: repo root: no go.mod for " + Module + " above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// BuildTool builds pkg (a `tool` line of go.mod, so its version is the pinned one) into
+// root/dist/bin and returns the binary's path. Go's build cache makes every call after the
+// first cheap; builds are serialised with a lock file so parallel test packages don't race.
+func BuildTool(ctx context.Context, root, pkg string) (string, error) {
+	return buildTool(ctx, root, pkg, nil)
+}
+
+// buildTool is BuildTool with extra environment (GOOS/GOARCH, CGO_ENABLED) and an output name.
+func buildTool(ctx context.Context, root, pkg string, env []string, args ...string) (string, error) {
+	binDir := filepath.Join(root, "dist", "bin")
+	if err := os.MkdirAll(binDir, 0o755); err != nil {
+		return "", fmt.Errorf("localstack: build %s: %w", pkg, err)
+	}
+	unlock, err := lockFile(filepath.Join(binDir, ".build.lock"))
+	if err != nil {
+		return "", fmt.Errorf("localstack: build %s: %w", pkg, err)
+	}
+	defer unlock()
+	out := filepath.Join(binDir, path.Base(pkg))
+	cmdArgs := append([]string{"build", "-o", out}, args...)
+	cmdArgs = append(cmdArgs, pkg)
+	cmd := exec.CommandContext(ctx, goBin(), cmdArgs...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), env...)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("localstack: build %s: %w\n%s", pkg, err, strings.TrimSpace(string(b)))
+	}
+	return out, nil
+}
+
+// goBin prefers the go that runs the tests (GOROOT/bin/go), falling back to PATH.
+func goBin() string {
+	if root := os.Getenv("GOROOT"); root != "" {
+		if p := filepath.Join(root, "bin", "go"); fileExists(p) {
+			return p
+		}
+	}
+	return "go"
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
