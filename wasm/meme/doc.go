@@ -1,0 +1,38 @@
+// Package meme is the caption renderer's pure core: the spec, its
+// validation, fonts, layout and drawing. It imports no syscall/js, os or
+// net, so the browser module, the CLI and the tests run exactly this code and
+// get the same pixels.
+//
+// The API, smallest first:
+//
+//	spec, err := meme.ParseSpec(jsonBytes)  // strict; validated
+//	spec := meme.DefaultSpec()              // top + bottom, white Anton, black outline
+//	err := spec.Validate()                  // for specs built in Go
+//
+//	fs := meme.NewFontSet()                 // built-in "anton"
+//	fs.Add("dejavu", ttf, true)             // a named font; true also makes it a fallback
+//
+//	res, err := meme.Draw(img, spec, fs)    // one-shot, in place on an *image.RGBA
+//	missing, err := meme.Missing(spec, fs)  // characters no loaded font covers
+//
+//	r := meme.NewRenderer(fs)               // cached, for the browser
+//	r.SetImage(img)
+//	preview, res, err := r.Preview(spec, 800, 600)
+//	final, res, err := r.Final(spec)
+//
+// Geometry is resolution independent: x and w are fractions of the image
+// width; y, h, size, minSize and outlineWidth of its height. Layout works in
+// image heights, so a box wraps into the same lines at 800 px and at 4000 px.
+//
+// Text is drawn from glyph outlines (golang.org/x/image/font/sfnt), flattened
+// here and handed to gg as paths: each glyph stroked with round joins in the
+// outline colour, then all glyphs filled. gg's DrawString and DrawImage go
+// through x/image/draw's generic transform and are far too slow, so neither
+// is used. Characters the box font lacks come from the fallbacks in the order
+// they were added; ones no font has are drawn as .notdef and listed in
+// Result.Missing.
+//
+// Renderer caches the image scaled to the preview size and each caption's
+// layer keyed by its resolved box and the output size, so typing in one
+// caption re-rasterizes only that caption.
+package meme

@@ -1,0 +1,187 @@
+package meme
+
+import (
+	"image"
+	"math"
+
+	"github.com/fogleman/gg"
+)
+
+// caption is one box rasterized at one output size: a premultiplied layer
+// (nil when nothing is visible) and where its origin goes on the output.
+type caption struct {
+	img      *image.RGBA
+	at       image.Point
+	overflow bool
+	missing  []rune
+}
+
+// flatness is how far, in pixels, a flattened curve may stray from the true
+// one. Flattening here rather than in gg keeps a 4000 px glyph's curves to a
+// few segments each instead of one per pixel of length.
+const flatness = 0.1
+
+// glyphPath is a glyph outline transformed to layer pixels and flattened:
+// contours of x,y pairs.
+type glyphPath struct {
+	contours [][]float64
+}
+
+// layoutCaption shapes and lays out b for a W x H output and returns the
+// glyph outlines in output pixels.
+func layoutCaption(fs *FontSet, b resolved, W, H int) (paths []glyphPath, lay Layout, missing []rune, err error) {
+	chain, err := fs.chain(b.font)
+	if err != nil {
+		return nil, Layout{}, nil, err
+	}
+	sh := &shaper{chain: chain}
+	missing = sh.missing(nil, b.text)
+	f0 := chain[0]
+	aspect := float64(W) / float64(H)
+	bw, bh := b.w*aspect, b.h
+	lay = LayoutText(sh, b.text, LayoutParams{
+		Width: bw, Height: bh, Size: b.size, MinSize: b.minSize,
+		Ascent: f0.capHeight, Descent: f0.descent, Align: b.align, VAlign: b.valign,
+	})
+	// Box-local units (image heights, origin at the box's top-left) to
+	// pixels: rotate about the box centre, then scale by the height.
+	sin, cos := 0.0, 1.0
+	if b.rotation != 0 {
+		sin, cos = math.Sincos(b.rotation * math.Pi / 180)
+	}
+	unit := float64(H)
+	cx, cy := (b.x*aspect+bw/2)*unit, (b.y+bh/2)*unit
+	hs := unit * lay.Size
+	for _, line := range lay.Lines {
+		sh.run(line.Text, func(p placed) {
+			lx, ly := line.X+p.x*lay.Size-bw/2, line.Y-bh/2
+			ox := cx + (lx*cos-ly*sin)*unit
+			oy := cy + (lx*sin+ly*cos)*unit
+			a, bb, c, d := hs*cos, -hs*sin, hs*sin, hs*cos
+			tf := func(ex, ey float64) (float64, float64) {
+				return ox + float64(ex*a) + float64(ey*bb), oy + float64(ex*c) + float64(ey*d)
+			}
+			paths = append(paths, flatten(p.g, tf))
+		})
+	}
+	return paths, lay, missing, nil
+}
+
+// flatten turns a glyph's segments into closed polylines under tf.
+func flatten(g *glyph, tf func(x, y float64) (float64, float64)) glyphPath {
+	var gp glyphPath
+	var cur []float64
+	var px, py float64
+	pts := g.pts
+	for _, op := range g.ops {
+		switch op {
+		case 'M':
+			if len(cur) > 0 {
+				gp.contours = append(gp.contours, cur)
+			}
+			px, py = tf(pts[0], pts[1])
+			cur = []float64{px, py}
+			pts = pts[2:]
+		case 'L':
+			px, py = tf(pts[0], pts[1])
+			cur = append(cur, px, py)
+			pts = pts[2:]
+		case 'Q':
+			x1, y1 := tf(pts[0], pts[1])
+			x2, y2 := tf(pts[2], pts[3])
+			n := segments(math.Hypot(px-2*x1+x2, py-2*y1+y2) / 4)
+			for i := 1; i <= n; i++ {
+				t := float64(i) / float64(n)
+				u := 1 - t
+				cur = append(cur,
+					float64(u*u*px)+float64(2*u*t*x1)+float64(t*t*x2),
+					float64(u*u*py)+float64(2*u*t*y1)+float64(t*t*y2))
+			}
+			px, py = x2, y2
+			pts = pts[4:]
+		case 'C':
+			x1, y1 := tf(pts[0], pts[1])
+			x2, y2 := tf(pts[2], pts[3])
+			x3, y3 := tf(pts[4], pts[5])
+			dev := max(math.Hypot(px-2*x1+x2, py-2*y1+y2), math.Hypot(x1-2*x2+x3, y1-2*y2+y3)) * 3 / 4
+			n := segments(dev)
+			for i := 1; i <= n; i++ {
+				t := float64(i) / float64(n)
+				u := 1 - t
+				a, b, c, d := u*u*u, 3*u*u*t, 3*u*t*t, t*t*t
+				cur = append(cur,
+					float64(a*px)+float64(b*x1)+float64(c*x2)+float64(d*x3),
+					float64(a*py)+float64(b*y1)+float64(c*y2)+float64(d*y3))
+			}
+			px, py = x3, y3
+			pts = pts[6:]
+		}
+	}
+	if len(cur) > 0 {
+		gp.contours = append(gp.contours, cur)
+	}
+	return gp
+}
+
+// segments is how many lines a curve that strays dev pixels from its chord
+// needs to stay within flatness (the error falls with the square of n).
+func segments(dev float64) int {
+	n := int(math.Ceil(math.Sqrt(dev / flatness)))
+	return min(max(n, 1), 64)
+}
+
+// bounds is the pixel rectangle the paths cover, grown by pad.
+func bounds(paths []glyphPath, pad float64) image.Rectangle {
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, p := range paths {
+		for _, c := range p.contours {
+			for i := 0; i < len(c); i += 2 {
+				x0, x1 = min(x0, c[i]), max(x1, c[i])
+				y0, y1 = min(y0, c[i+1]), max(y1, c[i+1])
+			}
+		}
+	}
+	if x0 > x1 {
+		return image.Rectangle{}
+	}
+	// Clamp before converting: a float outside int range converts to an
+	// implementation-specific value, which would differ between platforms.
+	const lim = 1 << 24
+	cl := func(v float64) int { return int(min(max(v, -lim), lim)) }
+	return image.Rect(cl(math.Floor(x0-pad)), cl(math.Floor(y0-pad)), cl(math.Ceil(x1+pad)), cl(math.Ceil(y1+pad)))
+}
+
+// rasterize strokes each glyph (round joins) in the outline colour, then
+// fills all glyphs at once, into a layer covering r (already clipped to the
+// output). Glyph by glyph keeps the rasterizer's cell list short; one path
+// for a whole caption spends its time searching that list.
+func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, b resolved, H int) {
+	dc := gg.NewContextForRGBA(layer)
+	ox, oy := float64(r.Min.X), float64(r.Min.Y)
+	addPath := func(p glyphPath) {
+		for _, c := range p.contours {
+			dc.MoveTo(c[0]-ox, c[1]-oy)
+			for i := 2; i < len(c); i += 2 {
+				dc.LineTo(c[i]-ox, c[i+1]-oy)
+			}
+			dc.ClosePath()
+		}
+	}
+	if w := 2 * b.outlineWidth * float64(H); w > 0 && b.outline.A > 0 {
+		dc.SetLineWidth(w)
+		dc.SetLineJoin(gg.LineJoinRound)
+		dc.SetLineCap(gg.LineCapRound)
+		dc.SetColor(b.outline)
+		for _, p := range paths {
+			addPath(p)
+			dc.Stroke()
+		}
+	}
+	if b.fill.A > 0 {
+		dc.SetColor(b.fill)
+		for _, p := range paths {
+			addPath(p)
+		}
+		dc.Fill()
+	}
+}

@@ -1,0 +1,294 @@
+package meme
+
+import (
+	"errors"
+	"fmt"
+	"image"
+
+	"golang.org/x/image/draw"
+)
+
+// Bounds on an output (preview or final), in pixels. Decoding refuses
+// bigger images first; these keep Preview's arguments honest.
+const (
+	MaxSide   = 1 << 15
+	MaxPixels = 50_000_000
+)
+
+// Result says what a render could not do perfectly.
+type Result struct {
+	// Missing lists characters no loaded font covers, each once, in order of
+	// first appearance. They are drawn as the box font's .notdef box.
+	Missing []string `json:"missing"`
+	// Overflow lists the indexes of boxes whose text does not fit even at
+	// its minimum (or fixed) size; the text is drawn anyway, past the box.
+	Overflow []int `json:"overflow"`
+}
+
+// Renderer draws specs over one image and keeps what a keystroke does not
+// change: the image scaled to the preview size, and each caption's layer
+// keyed by the resolved box and output size. Changing one caption then costs
+// one layer's rasterization plus a copy and a blend per layer.
+//
+// Images returned by Preview and Final belong to the Renderer and stay valid
+// until its next call; buffers are reused because WASM memory never shrinks.
+// A Renderer is not safe for concurrent use.
+type Renderer struct {
+	fonts *FontSet
+	src   *image.RGBA
+
+	base    *image.RGBA // src scaled to the preview size
+	preview *image.RGBA
+	final   *image.RGBA
+
+	previewLayers, finalLayers layerCache
+}
+
+// NewRenderer returns a Renderer drawing with fs.
+func NewRenderer(fs *FontSet) *Renderer {
+	return &Renderer{fonts: fs}
+}
+
+// Fonts is the set the Renderer draws with. Adding a font to it invalidates
+// cached layers automatically.
+func (r *Renderer) Fonts() *FontSet { return r.fonts }
+
+// SetImage makes img (upright, as imgio.Decode returns it) the image to draw
+// on. The Renderer keeps img and never writes to it.
+func (r *Renderer) SetImage(img *image.RGBA) error {
+	if err := checkSize(img.Rect.Dx(), img.Rect.Dy()); err != nil {
+		return fmt.Errorf("meme: image: %w", err)
+	}
+	if img.Rect.Min != (image.Point{}) {
+		img = &image.RGBA{Pix: img.Pix, Stride: img.Stride, Rect: image.Rectangle{Max: img.Rect.Size()}}
+	}
+	r.src = img
+	r.base = nil
+	return nil
+}
+
+// Image is the image set by SetImage, or nil.
+func (r *Renderer) Image() *image.RGBA { return r.src }
+
+func checkSize(w, h int) error {
+	if w <= 0 || h <= 0 {
+		return fmt.Errorf("%dx%d has no pixels", w, h)
+	}
+	if w > MaxSide || h > MaxSide {
+		return fmt.Errorf("%dx%d is over the %d pixel side limit", w, h, MaxSide)
+	}
+	return nil
+}
+
+// ErrNoImage is returned when rendering before SetImage.
+var ErrNoImage = errors.New("meme: no image loaded")
+
+// Preview renders spec over the image scaled to w x h.
+func (r *Renderer) Preview(spec Spec, w, h int) (*image.RGBA, Result, error) {
+	if r.src == nil {
+		return nil, Result{}, ErrNoImage
+	}
+	if err := checkSize(w, h); err != nil {
+		return nil, Result{}, fmt.Errorf("meme: preview size: %w", err)
+	}
+	if w*h > MaxPixels {
+		return nil, Result{}, fmt.Errorf("meme: preview size %dx%d is over %d pixels", w, h, MaxPixels)
+	}
+	if err := spec.Validate(); err != nil {
+		return nil, Result{}, err
+	}
+	if r.base == nil || r.base.Rect.Dx() != w || r.base.Rect.Dy() != h {
+		r.base = scaleTo(r.base, r.src, w, h)
+	}
+	r.preview = reuse(r.preview, w, h)
+	copy(r.preview.Pix, r.base.Pix)
+	res, err := r.previewLayers.compose(r.preview, spec, r.fonts)
+	return r.preview, res, err
+}
+
+// Final renders spec over the image at its full resolution.
+func (r *Renderer) Final(spec Spec) (*image.RGBA, Result, error) {
+	if r.src == nil {
+		return nil, Result{}, ErrNoImage
+	}
+	if err := spec.Validate(); err != nil {
+		return nil, Result{}, err
+	}
+	r.final = reuse(r.final, r.src.Rect.Dx(), r.src.Rect.Dy())
+	copy(r.final.Pix, r.src.Pix)
+	res, err := r.finalLayers.compose(r.final, spec, r.fonts)
+	return r.final, res, err
+}
+
+// Draw renders spec onto dst in place at dst's resolution: what the CLI
+// uses. It gives the same pixels as Renderer.Final on the same image.
+func Draw(dst *image.RGBA, spec Spec, fs *FontSet) (Result, error) {
+	if err := checkSize(dst.Rect.Dx(), dst.Rect.Dy()); err != nil {
+		return Result{}, fmt.Errorf("meme: image: %w", err)
+	}
+	if err := spec.Validate(); err != nil {
+		return Result{}, err
+	}
+	if dst.Rect.Min != (image.Point{}) {
+		dst = &image.RGBA{Pix: dst.Pix, Stride: dst.Stride, Rect: image.Rectangle{Max: dst.Rect.Size()}}
+	}
+	var c layerCache
+	return c.compose(dst, spec, fs)
+}
+
+// Missing lists the characters of spec that no font in fs covers, each
+// once: what the browser checks before deciding to fetch the fallbacks.
+func Missing(spec Spec, fs *FontSet) ([]string, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	var rs []rune
+	for i, b := range spec.Boxes {
+		rb := b.resolve()
+		chain, err := fs.chain(rb.font)
+		if err != nil {
+			return nil, fmt.Errorf("meme: spec: boxes[%d].font: %w", i, err)
+		}
+		rs = (&shaper{chain: chain}).missing(rs, rb.text)
+	}
+	return runeStrings(rs), nil
+}
+
+func runeStrings(rs []rune) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
+	}
+	return out
+}
+
+// scaleTo resizes src into dst (reused when it is the right size). Kernel
+// Scale between *image.RGBA values takes x/image/draw's fast path; BiLinear
+// widens its support when shrinking, so a 12 MP photo does not alias.
+func scaleTo(dst, src *image.RGBA, w, h int) *image.RGBA {
+	if src.Rect.Dx() == w && src.Rect.Dy() == h {
+		return src
+	}
+	if dst == src {
+		dst = nil
+	}
+	dst = reuse(dst, w, h)
+	draw.BiLinear.Scale(dst, dst.Rect, src, src.Rect, draw.Src, nil)
+	return dst
+}
+
+// reuse returns img if it is w x h, else a new image, reusing img's memory
+// when it is big enough.
+func reuse(img *image.RGBA, w, h int) *image.RGBA {
+	n := 4 * w * h
+	if img != nil && img.Rect.Dx() == w && img.Rect.Dy() == h {
+		return img
+	}
+	var pix []byte
+	if img != nil && cap(img.Pix) >= n {
+		pix = img.Pix[:n]
+	} else {
+		pix = make([]byte, n)
+	}
+	return &image.RGBA{Pix: pix, Stride: 4 * w, Rect: image.Rect(0, 0, w, h)}
+}
+
+// layerKey identifies a caption layer: the same resolved box at the same
+// output size with the same fonts rasterizes to the same pixels.
+type layerKey struct {
+	box  resolved
+	w, h int
+	gen  int
+}
+
+// layerCache holds the layers of the last frame. Layers the next frame does
+// not use are dropped and their memory reused for new ones.
+type layerCache struct {
+	layers map[layerKey]*caption
+	free   [][]byte
+}
+
+func (c *layerCache) compose(dst *image.RGBA, spec Spec, fs *FontSet) (Result, error) {
+	W, H := dst.Rect.Dx(), dst.Rect.Dy()
+	next := make(map[layerKey]*caption, len(spec.Boxes))
+	var res Result
+	var missing []rune
+	for i, b := range spec.Boxes {
+		key := layerKey{box: b.resolve(), w: W, h: H, gen: fs.gen}
+		cp, ok := next[key]
+		if !ok {
+			cp, ok = c.layers[key]
+		}
+		if !ok {
+			var err error
+			if cp, err = c.render(fs, key); err != nil {
+				return Result{}, fmt.Errorf("meme: spec: boxes[%d]: %w", i, err)
+			}
+		}
+		next[key] = cp
+		if cp.overflow {
+			res.Overflow = append(res.Overflow, i)
+		}
+		for _, r := range cp.missing {
+			dup := false
+			for _, m := range missing {
+				dup = dup || m == r
+			}
+			if !dup {
+				missing = append(missing, r)
+			}
+		}
+		if cp.img != nil {
+			draw.Draw(dst, cp.img.Rect.Add(cp.at), cp.img, image.Point{}, draw.Over)
+		}
+	}
+	for k, cp := range c.layers {
+		if _, kept := next[k]; !kept && cp.img != nil {
+			c.free = append(c.free, cp.img.Pix)
+		}
+	}
+	c.layers = next
+	res.Missing = runeStrings(missing)
+	return res, nil
+}
+
+func (c *layerCache) render(fs *FontSet, key layerKey) (*caption, error) {
+	b, W, H := key.box, key.w, key.h
+	paths, lay, missing, err := layoutCaption(fs, b, W, H)
+	if err != nil {
+		return nil, err
+	}
+	cp := &caption{overflow: lay.Overflow, missing: missing}
+	r := bounds(paths, b.outlineWidth*float64(H)+2).Intersect(image.Rect(0, 0, W, H))
+	if r.Empty() || (b.fill.A == 0 && (b.outline.A == 0 || b.outlineWidth == 0)) {
+		return cp, nil
+	}
+	cp.img = c.alloc(r.Dx(), r.Dy())
+	cp.at = r.Min
+	rasterize(cp.img, r, paths, b, H)
+	return cp, nil
+}
+
+// alloc returns a cleared w x h layer, from freed memory when some fits.
+func (c *layerCache) alloc(w, h int) *image.RGBA {
+	n := 4 * w * h
+	best := -1
+	for i, p := range c.free {
+		if cap(p) >= n && (best < 0 || cap(p) < cap(c.free[best])) {
+			best = i
+		}
+	}
+	var pix []byte
+	if best >= 0 {
+		pix = c.free[best][:n]
+		clear(pix)
+		c.free = append(c.free[:best], c.free[best+1:]...)
+	} else {
+		pix = make([]byte, n)
+	}
+	// Keep a few spare buffers, not every one ever freed.
+	if len(c.free) > 4 {
+		c.free = c.free[len(c.free)-4:]
+	}
+	return &image.RGBA{Pix: pix, Stride: 4 * w, Rect: image.Rect(0, 0, w, h)}
+}

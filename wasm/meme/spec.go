@@ -1,0 +1,338 @@
+package meme
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on a spec. They bound the work a single render can be asked to do.
+const (
+	MaxBoxes    = 20  // boxes in one spec
+	MaxTextLen  = 500 // characters (runes) in one box's text
+	MaxSpecSize = 1 << 20
+
+	// DefaultMinSize is the smallest auto size (fraction of image height)
+	// used when a box leaves minSize at 0.
+	DefaultMinSize = 0.02
+	maxOutline     = 0.1
+	maxRotation    = 360
+)
+
+// Spec is a meme: caption boxes drawn over an image, in order.
+type Spec struct {
+	Boxes []Box `json:"boxes"`
+}
+
+// Box is one caption. Positions and sizes are fractions of the image so the
+// same spec looks the same at any resolution: X and W of the width, Y, H,
+// Size, MinSize and OutlineWidth of the height.
+//
+// Empty strings take defaults: Align "center", VAlign "middle", Font "anton",
+// Fill "#ffffff", Outline "#000000", Transform "none".
+type Box struct {
+	Text         string  `json:"text"`
+	X            float64 `json:"x"`
+	Y            float64 `json:"y"`
+	W            float64 `json:"w"`
+	H            float64 `json:"h"`
+	Align        string  `json:"align"`  // left | center | right
+	VAlign       string  `json:"valign"` // top | middle | bottom
+	Font         string  `json:"font"`
+	Size         Size    `json:"size"`
+	MinSize      float64 `json:"minSize"` // smallest auto size; 0 means DefaultMinSize
+	Fill         string  `json:"fill"`
+	Outline      string  `json:"outline"`
+	OutlineWidth float64 `json:"outlineWidth"` // visible outline thickness outside the glyph; 0 for none
+	Transform    string  `json:"transform"`    // upper | none
+	Rotation     float64 `json:"rotation"`     // degrees, clockwise, about the box centre
+}
+
+// Size is a font size as a fraction of the image height (the em size), or
+// SizeAuto: the largest size at which the wrapped text fits the box. In JSON
+// it is the string "auto" or a positive number.
+type Size float64
+
+// SizeAuto asks for the largest size that fits.
+const SizeAuto Size = 0
+
+// MarshalJSON writes "auto" or the number.
+func (s Size) MarshalJSON() ([]byte, error) {
+	if s == SizeAuto {
+		return []byte(`"auto"`), nil
+	}
+	f := float64(s)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil, fmt.Errorf("size %v is not a number", f)
+	}
+	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
+}
+
+// UnmarshalJSON reads "auto" or a positive number.
+func (s *Size) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
+			return err
+		}
+		if str != "auto" {
+			return fmt.Errorf("size %q: want \"auto\" or a number", str)
+		}
+		*s = SizeAuto
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return fmt.Errorf("size %s: want \"auto\" or a number", b)
+	}
+	if f <= 0 {
+		return fmt.Errorf("size %v: must be > 0 (or \"auto\")", f)
+	}
+	*s = Size(f)
+	return nil
+}
+
+// DefaultSpec is the spec a new image starts with: a top and a bottom box,
+// white Anton with a black outline, upper case, sized to fit.
+func DefaultSpec() Spec {
+	box := func(text string, y float64, valign string) Box {
+		return Box{
+			Text: text, X: 0.05, Y: y, W: 0.9, H: 0.2,
+			Align: "center", VAlign: valign, Font: "anton", Size: SizeAuto, MinSize: DefaultMinSize,
+			Fill: "#ffffff", Outline: "#000000", OutlineWidth: 0.006, Transform: "upper",
+		}
+	}
+	return Spec{Boxes: []Box{box("", 0.03, "top"), box("", 0.77, "bottom")}}
+}
+
+// ParseSpec reads a spec strictly: unknown fields, trailing data and
+// anything Validate rejects are errors.
+func ParseSpec(data []byte) (Spec, error) {
+	if len(data) > MaxSpecSize {
+		return Spec{}, fmt.Errorf("meme: spec: %d bytes is over the %d byte limit", len(data), MaxSpecSize)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var raw struct {
+		Boxes *[]Box `json:"boxes"`
+	}
+	if err := dec.Decode(&raw); err != nil {
+		return Spec{}, fmt.Errorf("meme: spec: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Spec{}, errors.New("meme: spec: unexpected data after the JSON object")
+	}
+	if raw.Boxes == nil {
+		return Spec{}, errors.New(`meme: spec: "boxes" is missing`)
+	}
+	s := Spec{Boxes: *raw.Boxes}
+	if err := s.Validate(); err != nil {
+		return Spec{}, err
+	}
+	return s, nil
+}
+
+// Validate reports the first problem with the spec, naming the box (by
+// index, from 0) and the field.
+func (s Spec) Validate() error {
+	if len(s.Boxes) > MaxBoxes {
+		return fmt.Errorf("meme: spec: %d boxes is over the limit of %d", len(s.Boxes), MaxBoxes)
+	}
+	for i, b := range s.Boxes {
+		if err := b.validate(); err != nil {
+			return fmt.Errorf("meme: spec: boxes[%d].%w", i, err)
+		}
+	}
+	return nil
+}
+
+func (b Box) validate() error {
+	if !utf8.ValidString(b.Text) {
+		return errors.New("text: not valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(b.Text); n > MaxTextLen {
+		return fmt.Errorf("text: %d characters is over the limit of %d", n, MaxTextLen)
+	}
+	for _, r := range b.Text {
+		if r != '\n' && r != '\r' && r != '\t' && unicode.IsControl(r) {
+			return fmt.Errorf("text: control character %U", r)
+		}
+	}
+	nums := []struct {
+		name   string
+		v      float64
+		lo, hi float64
+		loOpen bool
+	}{
+		{"x", b.X, 0, 1, false},
+		{"y", b.Y, 0, 1, false},
+		{"w", b.W, 0, 1, true},
+		{"h", b.H, 0, 1, true},
+		{"minSize", b.MinSize, 0, 1, false},
+		{"outlineWidth", b.OutlineWidth, 0, maxOutline, false},
+		{"rotation", b.Rotation, -maxRotation, maxRotation, false},
+	}
+	for _, n := range nums {
+		if err := checkRange(n.v, n.lo, n.hi, n.loOpen); err != nil {
+			return fmt.Errorf("%s: %w", n.name, err)
+		}
+	}
+	if b.Size != SizeAuto {
+		if err := checkRange(float64(b.Size), 0, 1, true); err != nil {
+			return fmt.Errorf("size: %w", err)
+		}
+	}
+	const slack = 1e-9
+	if b.X+b.W > 1+slack {
+		return fmt.Errorf("w: box runs past the right edge (x+w = %v > 1)", b.X+b.W)
+	}
+	if b.Y+b.H > 1+slack {
+		return fmt.Errorf("h: box runs past the bottom edge (y+h = %v > 1)", b.Y+b.H)
+	}
+	if err := oneOf(b.Align, "left", "center", "right"); err != nil {
+		return fmt.Errorf("align: %w", err)
+	}
+	if err := oneOf(b.VAlign, "top", "middle", "bottom"); err != nil {
+		return fmt.Errorf("valign: %w", err)
+	}
+	if err := oneOf(b.Transform, "upper", "none"); err != nil {
+		return fmt.Errorf("transform: %w", err)
+	}
+	if len(b.Font) > 64 {
+		return errors.New("font: name longer than 64 bytes")
+	}
+	if _, err := parseColor(b.Fill, color.NRGBA{}); err != nil {
+		return fmt.Errorf("fill: %w", err)
+	}
+	if _, err := parseColor(b.Outline, color.NRGBA{}); err != nil {
+		return fmt.Errorf("outline: %w", err)
+	}
+	return nil
+}
+
+func checkRange(v, lo, hi float64, loOpen bool) error {
+	switch {
+	case math.IsNaN(v):
+		return errors.New("NaN is not a number")
+	case math.IsInf(v, 0):
+		return fmt.Errorf("%v is not finite", v)
+	case v < 0 && lo >= 0:
+		return fmt.Errorf("%v is negative", v)
+	case loOpen && v <= lo:
+		return fmt.Errorf("%v must be greater than %v", v, lo)
+	case v < lo || v > hi:
+		return fmt.Errorf("%v is out of range [%v, %v]", v, lo, hi)
+	}
+	return nil
+}
+
+func oneOf(v string, allowed ...string) error {
+	if v == "" {
+		return nil
+	}
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is not one of %s", v, strings.Join(allowed, ", "))
+}
+
+// parseColor reads #rgb, #rrggbb or #rrggbbaa; "" gives def.
+func parseColor(s string, def color.NRGBA) (color.NRGBA, error) {
+	if s == "" {
+		return def, nil
+	}
+	bad := fmt.Errorf("bad colour %q: want #rgb, #rrggbb or #rrggbbaa", s)
+	if s[0] != '#' {
+		return color.NRGBA{}, bad
+	}
+	h := s[1:]
+	var v [8]byte
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c -= 'a' - 10
+		case c >= 'A' && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return color.NRGBA{}, bad
+		}
+		if i < len(v) {
+			v[i] = c
+		}
+	}
+	switch len(h) {
+	case 3:
+		return color.NRGBA{v[0] * 17, v[1] * 17, v[2] * 17, 255}, nil
+	case 6:
+		return color.NRGBA{v[0]<<4 | v[1], v[2]<<4 | v[3], v[4]<<4 | v[5], 255}, nil
+	case 8:
+		return color.NRGBA{v[0]<<4 | v[1], v[2]<<4 | v[3], v[4]<<4 | v[5], v[6]<<4 | v[7]}, nil
+	}
+	return color.NRGBA{}, bad
+}
+
+// resolved is a box with defaults applied and text transformed: the form
+// layout and drawing work from, and the key the layer cache uses.
+type resolved struct {
+	text          string
+	x, y, w, h    float64
+	align, valign string
+	font          string
+	size, minSize float64
+	fill, outline color.NRGBA
+	outlineWidth  float64
+	rotation      float64
+}
+
+func (b Box) resolve() resolved {
+	r := resolved{
+		text: b.Text, x: b.X, y: b.Y, w: b.W, h: b.H,
+		align: b.Align, valign: b.VAlign, font: b.Font,
+		size: float64(b.Size), minSize: b.MinSize,
+		outlineWidth: b.OutlineWidth, rotation: b.Rotation,
+	}
+	if r.align == "" {
+		r.align = "center"
+	}
+	if r.valign == "" {
+		r.valign = "middle"
+	}
+	if r.font == "" {
+		r.font = "anton"
+	}
+	if r.minSize == 0 {
+		r.minSize = DefaultMinSize
+	}
+	r.fill, _ = parseColor(b.Fill, color.NRGBA{255, 255, 255, 255})
+	r.outline, _ = parseColor(b.Outline, color.NRGBA{0, 0, 0, 255})
+	if b.Transform == "upper" {
+		r.text = strings.ToUpper(r.text)
+	}
+	// Line breaks become \n and every other kind of space a plain space, so
+	// wrapping splits on them and no font needs more than U+0020.
+	r.text = strings.ReplaceAll(r.text, "\r\n", "\n")
+	r.text = strings.Map(func(c rune) rune {
+		switch {
+		case c == '\r':
+			return '\n'
+		case c != '\n' && unicode.IsSpace(c):
+			return ' '
+		}
+		return c
+	}, r.text)
+	return r
+}
