@@ -10,12 +10,12 @@ import (
 	"sync"
 )
 
-// PNGCompression is the zlib level Encode uses for PNG. BestSpeed, measured on
-// a 4000x3000 photo-like image (see BenchmarkEncodePNG4000x3000 and
-// BenchmarkEncodePNGLevels): it is several times faster than the default
-// level, in WASM as natively, for a file only a little larger — photo noise
-// leaves deflate little to find at any level, and the time is what the user
-// waits for.
+// PNGCompression is the zlib level Encode uses for PNG: BestSpeed. Measured
+// on a 4000x3000 photo-like frame (BenchmarkEncodePNGLevels), default level
+// vs BestSpeed: 1.53 s vs 1.09 s native, 2.72 s vs 1.92 s as WASM under Node,
+// for 18.2 MB vs 19.1 MB. Sensor noise leaves deflate little to find at any
+// level, so 5% more bytes buys 30% less waiting. NoCompression (0.07 s,
+// 36 MB) would double the upload instead.
 const PNGCompression = png.BestSpeed
 
 // pngBuffers keeps the PNG encoder's row buffers and zlib writer between
