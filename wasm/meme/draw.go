@@ -41,7 +41,7 @@ func layoutCaption(fs *FontSet, b resolved, W, H int) (paths []glyphPath, lay La
 	bw, bh := b.w*aspect, b.h
 	lay = LayoutText(sh, b.text, LayoutParams{
 		Width: bw, Height: bh, Size: b.size, MinSize: b.minSize,
-		Ascent: f0.capHeight, Descent: f0.descent, Align: b.align, VAlign: b.valign,
+		Ascent: max(f0.capHeight, sh.top(b.text)), Descent: f0.descent, Align: b.align, VAlign: b.valign,
 	})
 	// Box-local units (image heights, origin at the box's top-left) to
 	// pixels: rotate about the box centre, then scale by the height.

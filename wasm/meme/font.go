@@ -22,7 +22,7 @@ type Font struct {
 	ppem   fixed.Int26_6 // UnitsPerEm as 26.6: LoadGlyph then yields font units
 
 	ascent, descent float64 // ems, both positive
-	capHeight       float64 // ems: the top of 'H', where the first line's box starts
+	capHeight       float64 // ems: the top of 'H'; lines are at least this tall above the baseline
 
 	index  map[rune]sfnt.GlyphIndex
 	glyphs map[sfnt.GlyphIndex]*glyph
@@ -31,6 +31,7 @@ type Font struct {
 // glyph is an outline in ems, y down, origin on the baseline.
 type glyph struct {
 	advance float64
+	top     float64 // ems above the baseline the outline reaches
 	ops     []byte    // 'M', 'L', 'Q', 'C'
 	pts     []float64 // x,y pairs: 1 for M and L, 2 for Q, 3 for C
 }
@@ -123,6 +124,7 @@ func (f *Font) glyph(g sfnt.GlyphIndex) *glyph {
 			}
 			for _, p := range s.Args[:n] {
 				gl.pts = append(gl.pts, f.em(p.X), f.em(p.Y))
+				gl.top = max(gl.top, -f.em(p.Y))
 			}
 		}
 	}

@@ -81,3 +81,17 @@ next:
 	}
 	return dst
 }
+
+// top is how far above the baseline the text's tallest glyph reaches, in
+// ems: accented capitals rise above the cap height and must fit the box too.
+func (s *shaper) top(text string) float64 {
+	t := 0.0
+	for _, r := range text {
+		if r == '\n' || r == ' ' || ignorable(r) {
+			continue
+		}
+		f, g, _ := s.pick(r)
+		t = max(t, f.glyph(g).top)
+	}
+	return t
+}
