@@ -1,0 +1,293 @@
+// Command meme draws captions on an image: the native face of the renderer,
+// running the same core (package meme) as the browser module.
+//
+//	meme -in photo.jpg -top "TOP TEXT" -bottom "BOTTOM TEXT" -out meme.png
+//	meme -in photo.jpg -spec spec.json -out meme.jpg -quality 85
+//	meme -in photo.jpg -top "HI" -font MyFont.ttf -out meme.png
+//
+// The output format follows the -out extension (.png, .jpg, .jpeg). Any bad
+// input ends the program with a one-line error and a non-zero status (2 for
+// bad usage, 1 for everything else), and never leaves a partial output file:
+// the image is written to a temporary file beside -out and renamed into
+// place. Characters no font covers are reported on stderr as a warning.
+//
+// The fallback fonts (DejaVu Sans Bold, Droid Sans Fallback) are embedded;
+// -font adds a TTF/OTF under the name "user", which -top/-bottom captions
+// then use and a spec can name.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/memeforge/memeforge/wasm/cmd/meme/fallback"
+	"github.com/memeforge/memeforge/wasm/imgio"
+	"github.com/memeforge/memeforge/wasm/meme"
+)
+
+// Input size limits: bigger files are refused before they are read whole.
+const (
+	maxImageBytes = 256 << 20 // far above any 50-megapixel JPEG/PNG worth decoding
+	maxFontBytes  = 64 << 20
+)
+
+// userFontName is the name -font adds its font under.
+const userFontName = "user"
+
+// usageError is bad command-line usage: exit status 2, like package flag.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is the whole program; it returns the exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	err := runErr(args, stdout, stderr)
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	// One line, whatever the error text holds.
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	// The core prefixes its errors with "meme: " too; say it once.
+	msg = strings.ReplaceAll(strings.TrimPrefix(msg, "meme: "), ": meme: ", ": ")
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "meme: %s (run meme -h for usage)\n", msg)
+		return 2
+	}
+	fmt.Fprintf(stderr, "meme: %s\n", msg)
+	return 1
+}
+
+type options struct {
+	in, out, spec, font string
+	top, bottom         string
+	quality             int
+	set                 map[string]bool // flags given explicitly
+}
+
+func parseFlags(args []string, stdout io.Writer) (options, error) {
+	var o options
+	fl := flag.NewFlagSet("meme", flag.ContinueOnError)
+	// Errors are reported by run as one line; usage goes out only for -h.
+	fl.SetOutput(io.Discard)
+	fl.StringVar(&o.in, "in", "", "input image: JPEG, PNG, GIF or WebP (required)")
+	fl.StringVar(&o.out, "out", "", "output image: .png, .jpg or .jpeg (required)")
+	fl.StringVar(&o.top, "top", "", "top caption (default spec: white Anton, black outline, upper case)")
+	fl.StringVar(&o.bottom, "bottom", "", "bottom caption")
+	fl.StringVar(&o.spec, "spec", "", "spec JSON file with every caption box (instead of -top/-bottom)")
+	fl.IntVar(&o.quality, "quality", 90, "JPEG quality, 1-100 (JPEG output only)")
+	fl.StringVar(&o.font, "font", "", `TTF/OTF font file, added as "`+userFontName+`" and used by -top/-bottom`)
+	// package flag calls Usage on every parse error; print it only for -h.
+	fl.Usage = func() {}
+	usage := func() {
+		fmt.Fprintf(stdout, "usage: meme -in IMAGE (-top TEXT -bottom TEXT | -spec SPEC.json) -out OUT.png|OUT.jpg [-quality N] [-font FILE.ttf]\n\n")
+		fl.SetOutput(stdout)
+		fl.PrintDefaults()
+		fl.SetOutput(io.Discard)
+	}
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage()
+			return o, err
+		}
+		return o, usageError{err.Error()}
+	}
+	o.set = map[string]bool{}
+	fl.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+
+	switch {
+	case fl.NArg() > 0:
+		return o, usageError{fmt.Sprintf("unexpected argument %q", fl.Arg(0))}
+	case o.in == "":
+		return o, usageError{"-in is required"}
+	case o.out == "":
+		return o, usageError{"-out is required"}
+	case o.spec != "" && (o.set["top"] || o.set["bottom"]):
+		return o, usageError{"use -spec or -top/-bottom, not both"}
+	case o.spec == "" && !o.set["top"] && !o.set["bottom"]:
+		return o, usageError{"nothing to draw: give -top and/or -bottom, or -spec"}
+	}
+	return o, nil
+}
+
+func runErr(args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stdout)
+	if err != nil {
+		return err
+	}
+	// Everything that can be checked cheaply is checked before decoding.
+	format, err := imgio.FormatFromPath(o.out)
+	if err != nil {
+		return usageError{fmt.Sprintf("-out %s: unknown image type (want .png, .jpg or .jpeg)", o.out)}
+	}
+	if format == "jpeg" && (o.quality < 1 || o.quality > 100) {
+		return usageError{fmt.Sprintf("-quality %d: want 1-100", o.quality)}
+	}
+	if format != "jpeg" && o.set["quality"] {
+		return usageError{fmt.Sprintf("-quality applies to JPEG output only, and -out %s is %s", o.out, format)}
+	}
+
+	fs := meme.NewFontSet()
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{fallback.DejaVuName, fallback.DejaVuSansBold}, {fallback.DroidName, fallback.DroidSansFallback}} {
+		if _, err := fs.Add(f.name, f.data, true); err != nil {
+			return fmt.Errorf("embedded fallback font: %w", err)
+		}
+	}
+	if o.font != "" {
+		data, err := readFile(o.font, maxFontBytes)
+		if err != nil {
+			return fmt.Errorf("-font: %w", err)
+		}
+		if _, err := fs.Add(userFontName, data, false); err != nil {
+			return fmt.Errorf("-font %s: %w", o.font, err)
+		}
+	}
+
+	var spec meme.Spec
+	if o.spec != "" {
+		data, err := readFile(o.spec, meme.MaxSpecSize)
+		if err != nil {
+			return fmt.Errorf("-spec: %w", err)
+		}
+		if spec, err = meme.ParseSpec(data); err != nil {
+			return fmt.Errorf("-spec %s: %w", o.spec, err)
+		}
+	} else {
+		spec = meme.DefaultSpec()
+		spec.Boxes[0].Text, spec.Boxes[1].Text = o.top, o.bottom
+		if o.font != "" {
+			spec.Boxes[0].Font, spec.Boxes[1].Font = userFontName, userFontName
+		}
+		if err := spec.Validate(); err != nil {
+			return err
+		}
+	}
+
+	// A font the spec names but nobody loaded is a mistake to report before
+	// the (much slower) decode.
+	for i, b := range spec.Boxes {
+		if _, ok := fs.Font(b.Font); b.Font != "" && !ok {
+			return fmt.Errorf("box %d: font %q is not loaded (have %q, fallbacks %q, %q, and %q with -font)",
+				i, b.Font, meme.BuiltinFont, fallback.DejaVuName, fallback.DroidName, userFontName)
+		}
+	}
+
+	data, err := readFile(o.in, maxImageBytes)
+	if err != nil {
+		return fmt.Errorf("-in: %w", err)
+	}
+	// meme.RenderTo in three steps, so each error can name the file at fault.
+	img, _, err := imgio.Decode(data, imgio.DefaultMaxPixels)
+	if err != nil {
+		return fmt.Errorf("-in %s: %w", o.in, err)
+	}
+	res, err := meme.Draw(img, spec, fs)
+	if err != nil {
+		return err
+	}
+	err = writeAtomically(o.out, func(w io.Writer) error {
+		return imgio.Encode(w, img, format, o.quality)
+	})
+	if err != nil {
+		return err
+	}
+	if len(res.Missing) > 0 {
+		fmt.Fprintf(stderr, "meme: warning: no font has %s; drawn as empty boxes\n", quoteAll(res.Missing))
+	}
+	for _, i := range res.Overflow {
+		fmt.Fprintf(stderr, "meme: warning: the text of box %d does not fit its box, even at its smallest size\n", i)
+	}
+	return nil
+}
+
+// readFile reads a whole file, refusing one larger than limit bytes without
+// reading it all.
+func readFile(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s is a directory", name)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is over the %d MB limit", name, limit>>20)
+	}
+	return data, nil
+}
+
+// writeAtomically runs write on a temporary file in out's directory and
+// renames it to out only when everything (render, encode, close) worked, so a
+// failure leaves neither a partial file nor a changed old one.
+func writeAtomically(out string, write func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("-out: cannot write to %s: %w", filepath.Dir(out), unwrapPath(err))
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = write(tmp); err != nil {
+		return fmt.Errorf("-out %s: %w", out, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("-out: write %s: %w", out, err)
+	}
+	// CreateTemp makes the file 0600; an output image is for sharing.
+	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("-out: %w", err)
+	}
+	if err = os.Rename(tmp.Name(), out); err != nil {
+		// Say why (e.g. "-out x.png: is a directory") without the temp name.
+		var le *os.LinkError
+		if errors.As(err, &le) {
+			err = le.Err
+		}
+		if st, serr := os.Stat(out); serr == nil && st.IsDir() {
+			err = errors.New("is a directory") // rename(2) says "file exists"
+		}
+		return fmt.Errorf("-out %s: %w", out, err)
+	}
+	return nil
+}
+
+// unwrapPath drops *PathError's operation and temporary-file name, which
+// say nothing to the user, and keeps the reason.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func quoteAll(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
