@@ -1,6 +1,7 @@
 package meme
 
 import (
+	"encoding/binary"
 	"image"
 	"math"
 
@@ -152,9 +153,10 @@ func bounds(paths []glyphPath, pad float64) image.Rectangle {
 }
 
 // rasterize strokes each glyph (round joins) in the outline colour, then
-// fills all glyphs at once, into a layer covering r (already clipped to the
-// output). Glyph by glyph keeps the rasterizer's cell list short; one path
-// for a whole caption spends its time searching that list.
+// fills each glyph, into a layer covering r (already clipped to the output).
+// Glyph by glyph keeps the rasterizer's cell list short; one path for a
+// whole caption spends its time searching that list. All strokes go down
+// before any fill so no outline covers a neighbouring letter.
 func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, b resolved, H int) {
 	dc := gg.NewContextForRGBA(layer)
 	ox, oy := float64(r.Min.X), float64(r.Min.Y)
@@ -181,7 +183,37 @@ func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, b resolv
 		dc.SetColor(b.fill)
 		for _, p := range paths {
 			addPath(p)
+			dc.Fill()
 		}
-		dc.Fill()
+	}
+}
+
+// over composites the premultiplied layer src (origin at 0,0) onto dst
+// with its origin at at. A caption layer is mostly transparent and its
+// text mostly opaque, so those two cases are skipped and copied; only
+// antialiased edges are blended. image/draw's Over blends every pixel.
+func over(dst, src *image.RGBA, at image.Point) {
+	r := src.Rect.Add(at).Intersect(dst.Rect)
+	n := 4 * r.Dx()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		d := dst.Pix[dst.PixOffset(r.Min.X, y):][:n]
+		s := src.Pix[src.PixOffset(r.Min.X-at.X, y-at.Y):][:n]
+		for i := 0; i < n; {
+			if i+8 <= n && binary.LittleEndian.Uint64(s[i:]) == 0 {
+				i += 8
+				continue
+			}
+			switch a := s[i+3]; a {
+			case 0:
+			case 255:
+				copy(d[i:i+4], s[i:i+4])
+			default:
+				k := 255 - uint32(a)
+				for c := i; c < i+4; c++ {
+					d[c] = uint8(min(uint32(s[c])+(uint32(d[c])*k+127)/255, 255))
+				}
+			}
+			i += 4
+		}
 	}
 }

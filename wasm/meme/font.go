@@ -31,7 +31,7 @@ type Font struct {
 // glyph is an outline in ems, y down, origin on the baseline.
 type glyph struct {
 	advance float64
-	top     float64 // ems above the baseline the outline reaches
+	top     float64   // ems above the baseline the outline reaches
 	ops     []byte    // 'M', 'L', 'Q', 'C'
 	pts     []float64 // x,y pairs: 1 for M and L, 2 for Q, 3 for C
 }

@@ -239,7 +239,7 @@ func (c *layerCache) compose(dst *image.RGBA, spec Spec, fs *FontSet) (Result, e
 			}
 		}
 		if cp.img != nil {
-			draw.Draw(dst, cp.img.Rect.Add(cp.at), cp.img, image.Point{}, draw.Over)
+			over(dst, cp.img, cp.at)
 		}
 	}
 	for k, cp := range c.layers {
