@@ -1,9 +1,9 @@
 package meme
 
 import (
-	"encoding/binary"
 	"image"
 	"math"
+	"unsafe"
 
 	"github.com/fogleman/gg"
 )
@@ -194,26 +194,41 @@ func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, b resolv
 // antialiased edges are blended. image/draw's Over blends every pixel.
 func over(dst, src *image.RGBA, at image.Point) {
 	r := src.Rect.Add(at).Intersect(dst.Rect)
-	n := 4 * r.Dx()
+	if r.Empty() {
+		return
+	}
+	dw, sw := words(dst.Pix), words(src.Pix)
+	n := r.Dx()
 	for y := r.Min.Y; y < r.Max.Y; y++ {
-		d := dst.Pix[dst.PixOffset(r.Min.X, y):][:n]
-		s := src.Pix[src.PixOffset(r.Min.X-at.X, y-at.Y):][:n]
-		for i := 0; i < n; {
-			if i+8 <= n && binary.LittleEndian.Uint64(s[i:]) == 0 {
-				i += 8
+		d := dw[dst.PixOffset(r.Min.X, y)/4:][:n]
+		s := sw[src.PixOffset(r.Min.X-at.X, y-at.Y)/4:][:n]
+		for i, v := range s {
+			a := v >> 24
+			switch a {
+			case 0:
+				continue
+			case 255:
+				d[i] = v
 				continue
 			}
-			switch a := s[i+3]; a {
-			case 0:
-			case 255:
-				copy(d[i:i+4], s[i:i+4])
-			default:
-				k := 255 - uint32(a)
-				for c := i; c < i+4; c++ {
-					d[c] = uint8(min(uint32(s[c])+(uint32(d[c])*k+127)/255, 255))
-				}
+			k, dv := 255-a, d[i]
+			var out uint32
+			for sh := 0; sh < 32; sh += 8 {
+				c := (v>>sh)&0xff + ((dv>>sh)&0xff*k+127)/255
+				out |= min(c, 255) << sh
 			}
-			i += 4
+			d[i] = out
 		}
 	}
+}
+
+// words views RGBA bytes as one little-endian uint32 per pixel (alpha in
+// the top byte). Go's WASM target does not merge byte loads, so this is
+// what makes a pixel one load there instead of four; every GOARCH this
+// module targets (amd64, arm64, wasm) is little-endian.
+func words(pix []byte) []uint32 {
+	if len(pix) < 4 {
+		return nil
+	}
+	return unsafe.Slice((*uint32)(unsafe.Pointer(&pix[0])), len(pix)/4)
 }
