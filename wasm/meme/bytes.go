@@ -10,12 +10,16 @@ import (
 
 // RenderBytes is the whole pipeline from untrusted bytes: it decodes data
 // (JPEG, PNG, GIF or WebP; upright by EXIF; refused from the header when over
-// imgio.DefaultMaxPixels) and draws spec on it at full resolution.
-func RenderBytes(data []byte, spec Spec, fs *FontSet) (*image.RGBA, Result, error) {
+// maxPixels, or imgio.DefaultMaxPixels when maxPixels is 0) and draws spec on
+// it at full resolution.
+func RenderBytes(data []byte, spec Spec, fs *FontSet, maxPixels int) (*image.RGBA, Result, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, Result{}, err
 	}
-	img, _, err := imgio.Decode(data, imgio.DefaultMaxPixels)
+	if maxPixels <= 0 {
+		maxPixels = imgio.DefaultMaxPixels
+	}
+	img, _, err := imgio.Decode(data, maxPixels)
 	if err != nil {
 		return nil, Result{}, fmt.Errorf("meme: %w", err)
 	}
@@ -26,10 +30,10 @@ func RenderBytes(data []byte, spec Spec, fs *FontSet) (*image.RGBA, Result, erro
 	return img, res, nil
 }
 
-// RenderTo is RenderBytes followed by encoding to w as format ("png" or
+// RenderTo is RenderBytes (default pixel limit) followed by encoding to w as format ("png" or
 // "jpeg"; quality 1-100 applies to JPEG).
 func RenderTo(w io.Writer, data []byte, spec Spec, fs *FontSet, format string, quality int) (Result, error) {
-	img, res, err := RenderBytes(data, spec, fs)
+	img, res, err := RenderBytes(data, spec, fs, 0)
 	if err != nil {
 		return Result{}, err
 	}
