@@ -2,10 +2,12 @@ package meme
 
 import (
 	"image"
+	"image/color"
 	"math"
 	"unsafe"
 
-	"github.com/fogleman/gg"
+	"github.com/golang/freetype/raster"
+	"golang.org/x/image/math/fixed"
 )
 
 // caption is one box rasterized at one output size: a premultiplied layer
@@ -157,33 +159,97 @@ func bounds(paths []glyphPath, pad float64) image.Rectangle {
 // Glyph by glyph keeps the rasterizer's cell list short; one path for a
 // whole caption spends its time searching that list. All strokes go down
 // before any fill so no outline covers a neighbouring letter.
+//
+// This is golang/freetype's rasterizer and stroker, the engine under gg,
+// driven directly: the paths are already flattened here, gg would only copy
+// them, and gg's import of its text and image-transform code costs the
+// WASM module about 100 KB compressed, which the 1 MB budget cannot spare.
 func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, b resolved, H int) {
-	dc := gg.NewContextForRGBA(layer)
+	ras := raster.NewRasterizer(layer.Rect.Dx(), layer.Rect.Dy())
+	ras.UseNonZeroWinding = true
 	ox, oy := float64(r.Min.X), float64(r.Min.Y)
-	addPath := func(p glyphPath) {
+	fx := func(x, y float64) fixed.Point26_6 {
+		return fixed.Point26_6{X: fixed.Int26_6(math.Round((x - ox) * 64)), Y: fixed.Int26_6(math.Round((y - oy) * 64))}
+	}
+	var path raster.Path
+	build := func(p glyphPath) {
+		path.Clear()
 		for _, c := range p.contours {
-			dc.MoveTo(c[0]-ox, c[1]-oy)
+			start := fx(c[0], c[1])
+			path.Start(start)
 			for i := 2; i < len(c); i += 2 {
-				dc.LineTo(c[i]-ox, c[i+1]-oy)
+				path.Add1(fx(c[i], c[i+1]))
 			}
-			dc.ClosePath()
+			path.Add1(start)
 		}
 	}
+	paint := &spanPainter{img: layer}
 	if w := 2 * b.outlineWidth * float64(H); w > 0 && b.outline.A > 0 {
-		dc.SetLineWidth(w)
-		dc.SetLineJoin(gg.LineJoinRound)
-		dc.SetLineCap(gg.LineCapRound)
-		dc.SetColor(b.outline)
+		paint.setColor(b.outline)
+		width := fixed.Int26_6(math.Round(w * 64))
 		for _, p := range paths {
-			addPath(p)
-			dc.Stroke()
+			build(p)
+			ras.Clear()
+			ras.AddStroke(path, width, raster.RoundCapper, raster.RoundJoiner)
+			ras.Rasterize(paint)
 		}
 	}
 	if b.fill.A > 0 {
-		dc.SetColor(b.fill)
+		paint.setColor(b.fill)
 		for _, p := range paths {
-			addPath(p)
-			dc.Fill()
+			build(p)
+			ras.Clear()
+			ras.AddPath(path)
+			ras.Rasterize(paint)
+		}
+	}
+}
+
+// spanPainter paints a solid colour over a layer, a pixel word at a time,
+// with a straight copy where the colour is opaque and coverage full.
+type spanPainter struct {
+	img   *image.RGBA
+	c     [4]uint32 // premultiplied, 0-255
+	cword uint32
+}
+
+func (p *spanPainter) setColor(c color.NRGBA) {
+	a := uint32(c.A)
+	p.c = [4]uint32{(uint32(c.R)*a + 127) / 255, (uint32(c.G)*a + 127) / 255, (uint32(c.B)*a + 127) / 255, a}
+	p.cword = p.c[0] | p.c[1]<<8 | p.c[2]<<16 | p.c[3]<<24
+}
+
+func (p *spanPainter) Paint(ss []raster.Span, done bool) {
+	w, h := p.img.Rect.Dx(), p.img.Rect.Dy()
+	pix := words(p.img.Pix)
+	for _, s := range ss {
+		if s.Y < 0 || s.Y >= h {
+			continue
+		}
+		x0, x1 := max(s.X0, 0), min(s.X1, w)
+		if x0 >= x1 {
+			continue
+		}
+		row := pix[s.Y*w+x0 : s.Y*w+x1]
+		cov := s.Alpha >> 8 // 0-255
+		if cov == 255 && p.c[3] == 255 {
+			for i := range row {
+				row[i] = p.cword
+			}
+			continue
+		}
+		var sc [4]uint32
+		for k := range sc {
+			sc[k] = (p.c[k]*cov + 127) / 255
+		}
+		k := 255 - sc[3]
+		for i, d := range row {
+			var out uint32
+			for ch := 0; ch < 4; ch++ {
+				sh := 8 * ch
+				out |= (sc[ch] + ((d>>sh)&0xff*k+127)/255) << sh
+			}
+			row[i] = out
 		}
 	}
 }

@@ -292,3 +292,29 @@ func (c *layerCache) alloc(w, h int) *image.RGBA {
 	}
 	return &image.RGBA{Pix: pix, Stride: 4 * w, Rect: image.Rect(0, 0, w, h)}
 }
+
+// StraightAlpha writes img's pixels as straight-alpha RGBA (what a canvas
+// ImageData holds) into dst, reusing its memory, and returns it. Opaque
+// pixels, the common case, are copied as they are.
+func StraightAlpha(dst []byte, img *image.RGBA) []byte {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	n := 4 * w * h
+	if cap(dst) < n {
+		dst = make([]byte, n)
+	}
+	dst = dst[:n]
+	for y := 0; y < h; y++ {
+		row := dst[4*w*y : 4*w*(y+1)]
+		copy(row, img.Pix[img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y+y):])
+		for i := 3; i < len(row); i += 4 {
+			a := uint32(row[i])
+			if a == 255 || a == 0 {
+				continue
+			}
+			for c := i - 3; c < i; c++ {
+				row[c] = uint8(min((uint32(row[c])*255+a/2)/a, 255))
+			}
+		}
+	}
+	return dst
+}

@@ -439,3 +439,22 @@ func hugePNGHeader(w, h uint32) []byte {
 	b[29], b[30], b[31], b[32] = byte(c>>24), byte(c>>16), byte(c>>8), byte(c)
 	return b[:33]
 }
+
+func TestStraightAlpha(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 4, 1))
+	copy(img.Pix, []byte{
+		10, 20, 30, 255, // opaque: unchanged
+		0, 0, 0, 0, // transparent: unchanged
+		64, 32, 0, 128, // half: doubled
+		1, 1, 1, 1, // tiny alpha: full channel
+	})
+	got := StraightAlpha(make([]byte, 2), img)
+	want := []byte{10, 20, 30, 255, 0, 0, 0, 0, 128, 64, 0, 128, 255, 255, 255, 1}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	sub := testImage(10, 10).SubImage(image.Rect(2, 3, 5, 7)).(*image.RGBA)
+	if got := StraightAlpha(nil, sub); len(got) != 4*3*4 || got[0] != sub.Pix[sub.PixOffset(2, 3)] {
+		t.Fatal("sub-image rows read from the wrong place")
+	}
+}

@@ -1,0 +1,342 @@
+//go:build js && wasm
+
+// Command memeforge is the renderer's browser face: built with GOOS=js
+// GOARCH=wasm and loaded in a Web Worker through wasm_exec.js, it sets one
+// global object, memeforge, whose methods return Promises. The contract is
+// written down in site/memeforge.d.ts.
+//
+// Every argument is type-checked; a bad one, a bad spec or a Go panic
+// rejects the Promise with an Error, and the module keeps working. Work runs
+// on a goroutine, one call at a time. Buffers are reused between calls
+// because WASM memory never shrinks.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"math"
+	"sync"
+	"syscall/js"
+
+	"github.com/memeforge/memeforge/wasm/imgio"
+	"github.com/memeforge/memeforge/wasm/meme"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+type face struct {
+	mu    sync.Mutex // one render at a time; the Renderer is not concurrent
+	fonts *meme.FontSet
+	r     *meme.Renderer
+	in    []byte // last image's bytes, reused
+	pix   []byte // straight-alpha output, reused
+	enc   bytes.Buffer
+}
+
+func main() {
+	fs := meme.NewFontSet()
+	f := &face{fonts: fs, r: meme.NewRenderer(fs)}
+	obj := js.Global().Get("Object").New()
+	methods := map[string]func([]js.Value) (func() (any, error), error){
+		"loadImage":     f.loadImage,
+		"addFont":       f.addFont,
+		"renderPreview": f.renderPreview,
+		"renderFinal":   f.renderFinal,
+		"encode":        f.encode,
+		"missingGlyphs": f.missingGlyphs,
+	}
+	for name, m := range methods {
+		obj.Set(name, js.FuncOf(func(this js.Value, args []js.Value) any {
+			return promise(name, func() (func() (any, error), error) { return m(args) })
+		}))
+	}
+	obj.Set("version", version)
+	js.Global().Set("memeforge", obj)
+	select {}
+}
+
+// promise runs prepare now (argument checks and copies must see the
+// caller's values before it can change them), then its work on a
+// goroutine, settling a Promise with the result. Errors and panics in
+// either step reject it with an Error naming the method.
+func promise(method string, prepare func() (func() (any, error), error)) js.Value {
+	var executor js.Func
+	executor = js.FuncOf(func(this js.Value, args []js.Value) any {
+		resolve, reject := args[0], args[1]
+		fail := func(err error) {
+			reject.Invoke(js.Global().Get("Error").New("memeforge." + method + ": " + err.Error()))
+		}
+		run := func(step func()) {
+			defer func() {
+				if p := recover(); p != nil {
+					fail(fmt.Errorf("internal error: %v", p))
+				}
+			}()
+			step()
+		}
+		var work func() (any, error)
+		run(func() {
+			var err error
+			if work, err = prepare(); err != nil {
+				fail(err)
+				work = nil
+			}
+		})
+		if work == nil {
+			return nil
+		}
+		go run(func() {
+			v, err := work()
+			if err != nil {
+				fail(err)
+				return
+			}
+			resolve.Invoke(v)
+		})
+		return nil
+	})
+	defer executor.Release() // the Promise constructor calls it synchronously
+	return js.Global().Get("Promise").New(executor)
+}
+
+func (f *face) loadImage(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 1); err != nil {
+		return nil, err
+	}
+	var err error
+	if f.in, err = bytesArg(args, 0, "bytes", f.in); err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		img, info, err := imgio.Decode(f.in, imgio.DefaultMaxPixels)
+		if err != nil {
+			return nil, err
+		}
+		if err := f.r.SetImage(img); err != nil {
+			return nil, err
+		}
+		return map[string]any{"width": info.Width, "height": info.Height, "format": info.Format}, nil
+	}, nil
+}
+
+func (f *face) addFont(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 3); err != nil {
+		return nil, err
+	}
+	name, err := stringArg(args, 0, "name")
+	if err != nil {
+		return nil, err
+	}
+	data, err := bytesArg(args, 1, "bytes", nil) // the font keeps its bytes
+	if err != nil {
+		return nil, err
+	}
+	if args[2].Type() != js.TypeBoolean {
+		return nil, fmt.Errorf("fallback: want a boolean, got %s", args[2].Type())
+	}
+	fallback := args[2].Bool()
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		font, err := f.fonts.Add(name, data, fallback)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"name": name, "family": font.Family()}, nil
+	}, nil
+}
+
+func (f *face) renderPreview(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 3); err != nil {
+		return nil, err
+	}
+	spec, err := specArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	w, err := sizeArg(args, 1, "width")
+	if err != nil {
+		return nil, err
+	}
+	h, err := sizeArg(args, 2, "height")
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		img, res, err := f.r.Preview(spec, w, h)
+		if err != nil {
+			return nil, err
+		}
+		return f.result(img, res), nil
+	}, nil
+}
+
+func (f *face) renderFinal(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 1); err != nil {
+		return nil, err
+	}
+	spec, err := specArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		img, res, err := f.r.Final(spec)
+		if err != nil {
+			return nil, err
+		}
+		return f.result(img, res), nil
+	}, nil
+}
+
+func (f *face) encode(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 3); err != nil {
+		return nil, err
+	}
+	spec, err := specArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	format, err := stringArg(args, 1, "format")
+	if err != nil {
+		return nil, err
+	}
+	if format != "png" && format != "jpeg" {
+		return nil, fmt.Errorf("format: want \"png\" or \"jpeg\", got %q", format)
+	}
+	q := args[2]
+	if q.Type() != js.TypeNumber || q.Float() != math.Trunc(q.Float()) || q.Float() < 0 || q.Float() > 100 {
+		return nil, fmt.Errorf("quality: want an integer 0-100 (1-100 for jpeg), got %s", describe(q))
+	}
+	quality := q.Int()
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		img, _, err := f.r.Final(spec)
+		if err != nil {
+			return nil, err
+		}
+		f.enc.Reset()
+		if err := imgio.Encode(&f.enc, img, format, quality); err != nil {
+			return nil, err
+		}
+		out := js.Global().Get("Uint8Array").New(f.enc.Len())
+		js.CopyBytesToJS(out, f.enc.Bytes())
+		return out, nil
+	}, nil
+}
+
+func (f *face) missingGlyphs(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 1); err != nil {
+		return nil, err
+	}
+	spec, err := specArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		m, err := meme.Missing(spec, f.fonts)
+		if err != nil {
+			return nil, err
+		}
+		return strings(m), nil
+	}, nil
+}
+
+// result is the render answer: straight-alpha pixels ready for ImageData.
+func (f *face) result(img *image.RGBA, res meme.Result) any {
+	f.pix = meme.StraightAlpha(f.pix, img)
+	pixels := js.Global().Get("Uint8ClampedArray").New(len(f.pix))
+	js.CopyBytesToJS(pixels, f.pix)
+	overflow := make([]any, len(res.Overflow))
+	for i, o := range res.Overflow {
+		overflow[i] = o
+	}
+	return map[string]any{
+		"width": img.Rect.Dx(), "height": img.Rect.Dy(), "pixels": pixels,
+		"missing": strings(res.Missing), "overflow": overflow,
+	}
+}
+
+func strings(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+func argc(args []js.Value, n int) error {
+	if len(args) != n {
+		return fmt.Errorf("want %d arguments, got %d", n, len(args))
+	}
+	return nil
+}
+
+func describe(v js.Value) string {
+	switch v.Type() {
+	case js.TypeString:
+		return fmt.Sprintf("string %q", v.String())
+	case js.TypeNumber:
+		return fmt.Sprintf("number %v", v.Float())
+	}
+	return v.Type().String()
+}
+
+func stringArg(args []js.Value, i int, name string) (string, error) {
+	if args[i].Type() != js.TypeString {
+		return "", fmt.Errorf("%s: want a string, got %s", name, describe(args[i]))
+	}
+	return args[i].String(), nil
+}
+
+// bytesArg copies a Uint8Array argument into buf (grown as needed).
+func bytesArg(args []js.Value, i int, name string, buf []byte) ([]byte, error) {
+	v := args[i]
+	if v.Type() != js.TypeObject || !v.InstanceOf(js.Global().Get("Uint8Array")) {
+		return nil, fmt.Errorf("%s: want a Uint8Array, got %s", name, describe(v))
+	}
+	n := v.Get("length").Int()
+	if n == 0 {
+		return nil, errors.New(name + ": empty")
+	}
+	if cap(buf) < n {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	js.CopyBytesToGo(buf, v)
+	return buf, nil
+}
+
+func specArg(args []js.Value, i int) (meme.Spec, error) {
+	s, err := stringArg(args, i, "specJSON")
+	if err != nil {
+		return meme.Spec{}, err
+	}
+	if len(s) > meme.MaxSpecSize {
+		return meme.Spec{}, fmt.Errorf("specJSON: %d bytes is over the %d byte limit", len(s), meme.MaxSpecSize)
+	}
+	return meme.ParseSpec([]byte(s))
+}
+
+func sizeArg(args []js.Value, i int, name string) (int, error) {
+	v := args[i]
+	if v.Type() != js.TypeNumber {
+		return 0, fmt.Errorf("%s: want a number, got %s", name, describe(v))
+	}
+	x := v.Float()
+	if x != math.Trunc(x) || x < 1 || x > meme.MaxSide {
+		return 0, fmt.Errorf("%s: want an integer from 1 to %d, got %v", name, meme.MaxSide, x)
+	}
+	return int(x), nil
+}
