@@ -118,7 +118,8 @@ upload=$(output_value UploadEndpoint <<<"$outputs") || die "stack $STACK_NAME ha
 distribution=$(output_value DistributionId <<<"$outputs") || die "stack $STACK_NAME has no DistributionId output"
 
 # ---- runtime config: the site calls the signer on its own origin and links memes under it
-config=$(printf '{"signPath":"/api/sign","uploadEndpoint":"%s","publicBaseUrl":"%s"}\n' "$upload" "$site_url")
+config=$(printf '{"signPath":"/api/sign","uploadEndpoint":"%s","publicBaseUrl":"%s","maxUploadBytes":%s}\n' \
+  "$upload" "$site_url" "$MAX_UPLOAD_BYTES")
 if dry; then
   note "write $site_dir/config.json: $config"
   if [ -f "$site_dir/index.html" ]; then

@@ -2,6 +2,7 @@ package deploy_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -120,7 +121,7 @@ func TestDeployDryRun(t *testing.T) {
 	})
 	t.Run("WritesTheRuntimeConfig", func(t *testing.T) {
 		prefix := "# write " + filepath.Join(dist, "site", "config.json") + ": "
-		var cfg map[string]string
+		var cfg map[string]any
 		for _, l := range strings.Split(out, "\n") {
 			if strings.HasPrefix(l, prefix) {
 				if err := json.Unmarshal([]byte(strings.TrimPrefix(l, prefix)), &cfg); err != nil {
@@ -128,12 +129,13 @@ func TestDeployDryRun(t *testing.T) {
 				}
 			}
 		}
-		want := map[string]string{
+		want := map[string]any{
 			"signPath":       "/api/sign",
 			"uploadEndpoint": "https://SITE_BUCKET.s3.eu-west-1.amazonaws.com",
 			"publicBaseUrl":  "https://DISTRIBUTION_DOMAIN",
+			"maxUploadBytes": float64(15728640),
 		}
-		if !mapsEqual(cfg, want) {
+		if fmt.Sprint(cfg) != fmt.Sprint(want) {
 			t.Fatalf("config %v, want %v", cfg, want)
 		}
 		if _, err := os.Stat(filepath.Join(dist, "site", "config.json")); !os.IsNotExist(err) {
@@ -187,6 +189,21 @@ func TestDeployDryRun(t *testing.T) {
 			t.Fatalf("last line of:\n%s", out)
 		}
 	})
+	t.Run("UploadLimitReachesStackAndSite", func(t *testing.T) {
+		out := dryRunDeploy(t, dist, []string{"MAX_UPLOAD_BYTES=1048576", "ORIGINALS_EXPIRE_DAYS=30"})
+		var deploy string
+		for _, l := range awsLines(out) {
+			if strings.HasPrefix(l, "aws cloudformation deploy ") {
+				deploy = l
+			}
+		}
+		if !strings.Contains(deploy, " MaxUploadBytes=1048576 ") || !strings.Contains(deploy, " OriginalsExpireDays=30 ") {
+			t.Fatalf("deploy call: %s", deploy)
+		}
+		if !strings.Contains(out, `"maxUploadBytes":1048576}`) {
+			t.Fatalf("config.json does not carry the limit:\n%s", out)
+		}
+	})
 	t.Run("ManyChangesBecomeOneWildcard", func(t *testing.T) {
 		out := dryRunDeploy(t, dist, []string{"MAX_INVALIDATION_PATHS=3"})
 		for _, l := range awsLines(out) {
@@ -214,18 +231,6 @@ func TestDeployDryRun(t *testing.T) {
 			t.Fatalf("unbuilt dist not explained:\n%s", out)
 		}
 	})
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if bv, ok := b[k]; !ok || bv != v {
-			return false
-		}
-	}
-	return true
 }
 
 func compareObjects(t *testing.T, got, want map[string]headers) {
