@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"strings"
 	"sync"
 	"syscall/js"
 
@@ -147,7 +148,7 @@ func (f *face) addFont(args []js.Value) (func() (any, error), error) {
 		if err != nil {
 			return nil, err
 		}
-		return map[string]any{"name": name, "family": font.Family()}, nil
+		return map[string]any{"name": strings.ToLower(strings.TrimSpace(name)), "family": font.Family()}, nil
 	}, nil
 }
 
@@ -249,7 +250,7 @@ func (f *face) missingGlyphs(args []js.Value) (func() (any, error), error) {
 		if err != nil {
 			return nil, err
 		}
-		return strings(m), nil
+		return anyStrings(m), nil
 	}, nil
 }
 
@@ -264,11 +265,11 @@ func (f *face) result(img *image.RGBA, res meme.Result) any {
 	}
 	return map[string]any{
 		"width": img.Rect.Dx(), "height": img.Rect.Dy(), "pixels": pixels,
-		"missing": strings(res.Missing), "overflow": overflow,
+		"missing": anyStrings(res.Missing), "overflow": overflow,
 	}
 }
 
-func strings(ss []string) []any {
+func anyStrings(ss []string) []any {
 	out := make([]any, len(ss))
 	for i, s := range ss {
 		out[i] = s

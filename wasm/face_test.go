@@ -1,0 +1,155 @@
+//go:build !(js && wasm)
+
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/andybalholm/brotli"
+	"github.com/memeforge/memeforge/wasm/meme"
+)
+
+// maxBrotli is the module's download budget.
+const maxBrotli = 1_000_000
+
+var (
+	buildOnce sync.Once
+	wasmPath  string
+	buildErr  error
+)
+
+// buildModule builds the module exactly as make wasm does.
+func buildModule(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "memeforge-wasm")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		wasmPath = filepath.Join(dir, "memeforge.wasm")
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", wasmPath, ".")
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return wasmPath
+}
+
+// TestModuleSize checks the budget and prints the size figures as
+// "name value unit" lines for make bench:
+//
+//	go test -count=1 -run TestModuleSize -v ./wasm | grep '^wasm_module_'
+func TestModuleSize(t *testing.T) {
+	raw, err := os.ReadFile(buildModule(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz, br bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(raw)
+	zw.Close()
+	bw := brotli.NewWriterLevel(&br, brotli.BestCompression)
+	bw.Write(raw)
+	bw.Close()
+	fmt.Printf("wasm_module_raw %d bytes\nwasm_module_gzip %d bytes\nwasm_module_brotli %d bytes\n", len(raw), gz.Len(), br.Len())
+	if br.Len() > maxBrotli {
+		t.Errorf("module is %d bytes brotli, over the %d byte budget", br.Len(), maxBrotli)
+	}
+}
+
+// TestFaceUnderNode loads the real module with wasm_exec.js in Node and
+// drives the memeforge object the way the site's worker does, including
+// bad arguments that must reject rather than crash. Expected pixel hashes
+// come from the native core, so this is also the native-vs-WASM check at
+// the JS boundary.
+func TestFaceUnderNode(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		node = "/usr/bin/node"
+	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wasmExec := filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js")
+	mod := buildModule(t)
+
+	dir := t.TempDir()
+	src := image.NewRGBA(image.Rect(0, 0, 320, 240))
+	for i := 0; i < len(src.Pix); i += 4 {
+		p := i / 4
+		src.Pix[i], src.Pix[i+1], src.Pix[i+2], src.Pix[i+3] = uint8(p%320), uint8(p/320), uint8(p*7), 255
+	}
+	var pngBytes bytes.Buffer
+	if err := png.Encode(&pngBytes, src); err != nil {
+		t.Fatal(err)
+	}
+	imgPath := filepath.Join(dir, "in.png")
+	os.WriteFile(imgPath, pngBytes.Bytes(), 0o644)
+
+	spec := meme.DefaultSpec()
+	spec.Boxes[0].Text = "Привет 你好 — ok ✓"
+	spec.Boxes[1].Text = "same pixels everywhere"
+	specJSON, _ := json.Marshal(spec)
+
+	// Native expectations, with the fallbacks loaded as the script will.
+	fs := meme.NewFontSet()
+	for _, f := range [][2]string{{"dejavu", "fonts/DejaVuSans-Bold.ttf"}, {"droid", "fonts/DroidSansFallbackFull.ttf"}} {
+		b, err := os.ReadFile(f[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fs.Add(f[0], b, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := meme.NewRenderer(fs)
+	r.SetImage(src)
+	prev, _, err := r.Preview(spec, 160, 120)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prevHash := sha(meme.StraightAlpha(nil, prev))
+	final, _, err := r.Final(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	finalHash := sha(meme.StraightAlpha(nil, final))
+
+	cmd := exec.Command(node, "testdata/face_test.mjs")
+	cmd.Env = append(os.Environ(),
+		"WASM_EXEC="+wasmExec, "MODULE="+mod, "IMAGE="+imgPath, "FONTS=fonts",
+		"SPEC="+string(specJSON), "PREVIEW_SHA256="+prevHash, "FINAL_SHA256="+finalHash)
+	out, err := cmd.CombinedOutput()
+	t.Logf("node:\n%s", out)
+	if err != nil {
+		t.Fatalf("face test under node failed: %v", err)
+	}
+	if !bytes.Contains(out, []byte(" passed, 0 failed")) {
+		t.Fatal("node script did not report its checks")
+	}
+}
+
+func sha(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
