@@ -26,6 +26,18 @@ func FuzzParseSpec(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := ParseSpec(data)
+		// Differential check: where encoding/json (strict) also accepts the
+		// input, both parsers must read the same boxes.
+		var ref Spec
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err == nil && dec.Decode(&ref) == nil && len(ref.Boxes) == len(s.Boxes) {
+			for i := range ref.Boxes {
+				if ref.Boxes[i] != s.Boxes[i] {
+					t.Fatalf("box %d: encoding/json read %+v, ParseSpec %+v", i, ref.Boxes[i], s.Boxes[i])
+				}
+			}
+		}
 		if err != nil {
 			return
 		}

@@ -1,12 +1,9 @@
 package meme
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image/color"
-	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -78,26 +75,15 @@ func (s Size) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads "auto" or a positive number.
 func (s *Size) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var str string
-		if err := json.Unmarshal(b, &str); err != nil {
-			return err
-		}
-		if str != "auto" {
-			return fmt.Errorf("size %q: want \"auto\" or a number", str)
-		}
-		*s = SizeAuto
-		return nil
+	p := &jsonParser{data: b}
+	v, err := p.size()
+	if err != nil {
+		return err
 	}
-	var f float64
-	if err := json.Unmarshal(b, &f); err != nil {
-		return fmt.Errorf("size %s: want \"auto\" or a number", b)
+	if p.peek() != 0 {
+		return errors.New("size: unexpected data after the value")
 	}
-	if f <= 0 {
-		return fmt.Errorf("size %v: must be > 0 (or \"auto\")", f)
-	}
-	*s = Size(f)
+	*s = v
 	return nil
 }
 
@@ -120,21 +106,10 @@ func ParseSpec(data []byte) (Spec, error) {
 	if len(data) > MaxSpecSize {
 		return Spec{}, fmt.Errorf("meme: spec: %d bytes is over the %d byte limit", len(data), MaxSpecSize)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	var raw struct {
-		Boxes *[]Box `json:"boxes"`
-	}
-	if err := dec.Decode(&raw); err != nil {
+	s, err := parseSpecJSON(data)
+	if err != nil {
 		return Spec{}, fmt.Errorf("meme: spec: %w", err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Spec{}, errors.New("meme: spec: unexpected data after the JSON object")
-	}
-	if raw.Boxes == nil {
-		return Spec{}, errors.New(`meme: spec: "boxes" is missing`)
-	}
-	s := Spec{Boxes: *raw.Boxes}
 	if err := s.Validate(); err != nil {
 		return Spec{}, err
 	}

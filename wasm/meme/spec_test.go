@@ -28,6 +28,21 @@ func TestParseSpec(t *testing.T) {
 			t.Fatalf("size = %v", s.Boxes[0].Size)
 		}
 	})
+	t.Run("DecodesEscapesAndNulls", func(t *testing.T) {
+		s, err := ParseSpec([]byte(`{"boxes":[{"text":"\u00e9\ud83d\ude00\n\"\\\/\t","x":null,"y":0,"w":1,"h":1,"size":null,"fill":null}]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := s.Boxes[0]; b.Text != "é😀\n\"\\/\t" || b.Size != SizeAuto || b.Fill != "" {
+			t.Fatalf("got %+v", b)
+		}
+	})
+	t.Run("LoneSurrogateBecomesReplacement", func(t *testing.T) {
+		s, err := ParseSpec([]byte(`{"boxes":[{"text":"a\ud800b","w":1,"h":1}]}`))
+		if err != nil || s.Boxes[0].Text != "a\ufffdb" {
+			t.Fatalf("%+v %v", s.Boxes, err)
+		}
+	})
 	t.Run("AcceptsNoBoxes", func(t *testing.T) {
 		if _, err := ParseSpec([]byte(`{"boxes":[]}`)); err != nil {
 			t.Fatal(err)
@@ -59,8 +74,20 @@ func TestParseSpec(t *testing.T) {
 		{"RejectsNullBoxes", `{"boxes":null}`, `"boxes" is missing`},
 		{"RejectsTrailingData", `{"boxes":[]} {}`, "unexpected data"},
 		{"RejectsNotJSON", `boxes`, "invalid character"},
-		{"RejectsEmpty", ``, "EOF"},
-		{"RejectsWrongType", box(`,"x":"0"`), "cannot unmarshal"},
+		{"RejectsEmpty", ``, "unexpected end of input"},
+		{"RejectsWrongType", box(`,"x":"0"`), "boxes[0].x: at byte 54: want a number, got string"},
+		{"RejectsBoxNotObject", `{"boxes":[1]}`, "boxes[0].at byte 10: want an object, got number"},
+		{"RejectsBoxesNotArray", `{"boxes":{}}`, `boxes: at byte 9: invalid character '{', want '['`},
+		{"RejectsLeadingZero", box(`,"x":01`), "want ',' or '}'"},
+		{"RejectsBareDot", box(`,"x":1.`), "boxes[0].x: at byte 56: malformed number"},
+		{"RejectsPlusSign", box(`,"x":+1`), "want a number"},
+		{"RejectsNaNLiteral", box(`,"x":NaN`), "want a number"},
+		{"RejectsBadEscape", `{"boxes":[{"text":"\x"}]}`, `invalid escape \x`},
+		{"RejectsRawNewlineInString", "{\"boxes\":[{\"text\":\"a\nb\"}]}", "control character"},
+		{"RejectsUnterminatedString", `{"boxes":[{"text":"abc`, "unterminated string"},
+		{"RejectsInvalidUTF8", "{\"boxes\":[{\"text\":\"\xff\"}]}", "invalid UTF-8"},
+		{"RejectsMissingComma", `{"boxes":[] "x":1}`, "want ',' or '}'"},
+		{"RejectsTrailingComma", `{"boxes":[{"text":"a"},]}`, "want an object"},
 		{"RejectsSizeWord", box(`,"size":"big"`), `size "big": want "auto" or a number`},
 		{"RejectsSizeZero", box(`,"size":0`), "size 0: must be > 0"},
 		{"RejectsSizeNegative", box(`,"size":-1`), "must be > 0"},
