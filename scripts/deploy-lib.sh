@@ -36,7 +36,7 @@ shell_quote() {
   printf '%s\n' "${out# }"
 }
 
-# aws_args are appended to every call: the region, and the endpoint when testing against a local server.
+# aws_globals sets the options every call gets: the region, and the endpoint when testing against a local server.
 aws_globals() {
   AWS_GLOBALS=()
   if [ -n "${REGION:-}" ]; then AWS_GLOBALS+=(--region "$REGION"); fi
