@@ -27,12 +27,16 @@
 // image heights, so a box wraps into the same lines at 800 px and at 4000 px.
 //
 // Text is drawn from glyph outlines (golang.org/x/image/font/sfnt), flattened
-// here and handed to gg as paths: each glyph stroked with round joins in the
-// outline colour, then all glyphs filled. gg's DrawString and DrawImage go
-// through x/image/draw's generic transform and are far too slow, so neither
-// is used. Characters the box font lacks come from the fallbacks in the order
-// they were added; ones no font has are drawn as .notdef and listed in
-// Result.Missing.
+// here and rasterized with golang/freetype's rasterizer and stroker (the
+// engine under gg): each glyph stroked with round joins in the outline colour,
+// then each glyph filled. gg's DrawString and DrawImage go through
+// x/image/draw's generic transform and are far too slow, and gg's own
+// wrapper only added module size, so neither is used. Characters the box font
+// lacks come from the fallbacks in the order they were added; ones no font
+// has are drawn as .notdef and listed in Result.Missing.
+//
+// The spec JSON is parsed by a small strict parser (json.go) rather than
+// encoding/json, which would cost a tenth of the WASM module's size budget.
 //
 // Renderer caches the image scaled to the preview size and each caption's
 // layer keyed by its resolved box and the output size, so typing in one
