@@ -326,4 +326,3 @@ func TestConfigFromEnv(t *testing.T) {
 func captureLog(buf *bytes.Buffer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(buf, nil))
 }
-
