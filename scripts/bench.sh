@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make bench`: every performance figure of memeforge, one a line as `name value unit`, renderer
+# native and WASM side by side, then the signer, then the browser. Expects `make build` to have run.
+set -euo pipefail
+[ $# -eq 0 ] || { echo "usage: $0" >&2; exit 2; }
+cd "$(dirname "$0")/.."
+
+wasmenv=(env GOOS=js GOARCH=wasm PATH="$(go env GOROOT)/lib/wasm:$PATH")
+fmt() { go run ./scripts/benchfmt -suffix "$1"; }
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Renderer: preview keystroke, cold preview, 12 MP final; encoders. Same benchmarks, both targets.
+for target in native wasm; do
+  run=(); [ $target = wasm ] && run=("${wasmenv[@]}")
+  "${run[@]}" go test -run '^$' -bench 'PreviewKeystroke|PreviewCold|Final4000x3000' -benchtime 20x ./wasm/meme 2>"$log" | fmt $target || { cat "$log" >&2; exit 1; }
+  "${run[@]}" go test -run '^$' -bench 'EncodePNG4000x3000$|EncodeJPEG4000x3000$' -benchtime 2x ./wasm/imgio 2>"$log" | fmt $target || { cat "$log" >&2; exit 1; }
+done
+go run ./scripts/precompress -sizes wasm_module dist/memeforge.wasm
