@@ -27,7 +27,9 @@ func main() {
 		line := sc.Text()
 		m := benchLine.FindStringSubmatch(line)
 		if m == nil {
-			fmt.Fprintln(os.Stderr, line)
+			if !isHeader(line) {
+				fmt.Fprintln(os.Stderr, line)
+			}
 			continue
 		}
 		found++
@@ -49,6 +51,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "benchfmt: no benchmark lines in input")
 		os.Exit(1)
 	}
+}
+
+// isHeader reports the lines go test prints around every benchmark run, which carry no figure.
+func isHeader(line string) bool {
+	for _, p := range []string{"goos:", "goarch:", "pkg:", "cpu:", "PASS", "ok "} {
+		if strings.HasPrefix(line, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func metric(base, unit string, v float64) (string, string, float64) {
