@@ -1,0 +1,555 @@
+// memeforge page: wires the image input, the caption editor, the render worker, saving and
+// sharing, publishing and persistence together. Data flows one way: edits -> spec -> worker ->
+// pixels -> canvas.
+
+import { RenderClient } from './render.js';
+import { Editor } from './editor.js';
+import { defaultSpec, renderSpec, sanitizeSpec } from './spec.js';
+import { InputError, firstFile, formatBytes, readImage } from './image-input.js';
+import * as store from './storage.js';
+import { OFFLINE_MESSAGE, PublishError, publish } from './publish.js';
+
+const $ = (id) => document.getElementById(id);
+const els = {
+  dropzone: $('dropzone'), stage: $('stage'), canvas: $('preview'), overlay: $('overlay'),
+  busy: $('busy'), imageMsg: $('image-msg'), glyphMsg: $('glyph-msg'), fitMsg: $('fit-msg'),
+  stageHint: $('stage-hint'), imageInfo: $('image-info'), fileInput: $('file-input'),
+  cameraInput: $('camera-input'), fontInput: $('font-input'), fontMsg: $('font-msg'),
+  boxList: $('box-list'), addBox: $('add-box'), format: $('format'), quality: $('quality'),
+  qualityField: $('quality-field'), download: $('download'), copy: $('copy'), share: $('share'),
+  saveMsg: $('save-msg'), publish: $('publish'), progressWrap: $('publish-progress-wrap'),
+  progress: $('publish-progress'), progressLabel: $('publish-progress-label'),
+  publishMsg: $('publish-msg'), publishResult: $('publish-result'), publishLink: $('publish-link'),
+  copyLink: $('copy-link'), net: $('net-status'), veil: $('drop-veil'), template: $('box-template'),
+};
+const ctx2d = els.canvas.getContext('2d');
+
+const config = { signPath: '/api/sign', maxUploadBytes: 15 * 1024 * 1024 };
+const MAX_FONT_BYTES = 30 * 1024 * 1024;
+const BUILTIN_FONTS = [
+  { name: 'anton', label: 'Anton (built in)' },
+  { name: 'dejavu', label: 'DejaVu Sans Bold' },
+  { name: 'droid', label: 'Droid Sans Fallback (CJK)' },
+];
+
+const state = {
+  image: null, // {blob, type, name, width, height, id}
+  spec: defaultSpec(),
+  selected: 0,
+  format: 'jpeg',
+  quality: 90,
+  pub: { original: null, meme: null },
+  userFonts: [], // {name, label}
+};
+
+let renderer = null;
+let rendererReady = false;
+let previewSeq = 0;
+let drawnSeq = 0;
+let publishing = false;
+
+function setMsg(el, text, kind = '') {
+  el.textContent = text || '';
+  el.classList.remove('is-error', 'is-warn', 'is-ok');
+  if (kind) el.classList.add(`is-${kind}`);
+}
+function setBusy(text) {
+  els.busy.hidden = !text;
+  els.busy.textContent = text || '';
+}
+
+// ---- persistence -------------------------------------------------------------------------------
+
+const docSaver = store.saver('doc', () => ({
+  spec: state.spec, selected: state.selected, format: state.format, quality: state.quality, pub: state.pub,
+}), 250, (err) => console.warn('memeforge: saving failed:', err));
+
+function saved() {
+  docSaver.schedule();
+  updatePublishUI();
+}
+
+// ---- the editor --------------------------------------------------------------------------------
+
+const editor = new Editor({
+  list: els.boxList, overlay: els.overlay, template: els.template, addButton: els.addBox,
+  onChange: (event) => { requestPreview(event); saved(); },
+  onSelect: (i) => { state.selected = i; docSaver.schedule(); },
+});
+
+function fontList() {
+  return [...BUILTIN_FONTS, ...state.userFonts];
+}
+
+// ---- preview -----------------------------------------------------------------------------------
+
+function previewSize() {
+  const img = state.image;
+  const avail = els.stage.parentElement.clientWidth;
+  // On narrow screens the preview sticks to the top while captions are edited below: keep it short.
+  const narrow = window.matchMedia('(max-width: 900px)').matches;
+  const maxH = narrow ? Math.max(160, window.innerHeight * 0.42) : Math.max(240, window.innerHeight * 0.72);
+  const aspect = img.width / img.height;
+  const cssW = Math.max(1, Math.min(avail, maxH * aspect));
+  const cssH = cssW / aspect;
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.max(1, Math.round(Math.min(cssW * dpr, img.width)));
+  const h = Math.max(1, Math.round(w / aspect));
+  return { cssW, cssH, w, h };
+}
+
+let lastPixelSize = '';
+function layout() {
+  if (!state.image) return;
+  const { cssW, cssH, w, h } = previewSize();
+  els.canvas.style.width = `${cssW}px`;
+  els.canvas.style.height = `${cssH}px`;
+  const key = `${w}x${h}`;
+  if (key !== lastPixelSize) {
+    lastPixelSize = key;
+    requestPreview();
+  }
+}
+
+function requestPreview(cause) {
+  if (!state.image || !rendererReady) return;
+  const seq = ++previewSeq;
+  const start = cause && cause.timeStamp ? cause.timeStamp : performance.now();
+  const rs = renderSpec(state.spec);
+  const { w, h } = previewSize();
+  renderer.call('preview', { spec: rs.json, width: w, height: h }).then((r) => {
+    if (r.stale || seq < drawnSeq) return; // a newer render is on its way or already drawn
+    drawnSeq = seq;
+    draw(r);
+    reportGlyphs(r.missing);
+    reportOverflow(r.overflow, rs.index);
+    if (seq === previewSeq) setMsg(els.imageMsg, '');
+    const drawn = performance.now();
+    requestAnimationFrame(() => {
+      document.dispatchEvent(new CustomEvent('memeforge:preview', {
+        detail: { seq, start, drawn, frame: performance.now(), renderMs: r.renderMs, width: r.width, height: r.height },
+      }));
+    });
+  }, (err) => {
+    if (seq >= drawnSeq) setMsg(els.imageMsg, `The preview failed: ${err.message}`);
+  });
+}
+
+function draw(r) {
+  if (els.canvas.width !== r.width || els.canvas.height !== r.height) {
+    els.canvas.width = r.width;
+    els.canvas.height = r.height;
+  }
+  const px = r.pixels instanceof Uint8ClampedArray ? r.pixels
+    : new Uint8ClampedArray(r.pixels.buffer, r.pixels.byteOffset, r.pixels.byteLength);
+  ctx2d.putImageData(new ImageData(px, r.width, r.height), 0, 0);
+}
+
+let fontsLoading = '';
+function reportGlyphs(missing) {
+  if (fontsLoading) return;
+  if (missing && missing.length) {
+    const list = missing.map((c) => `“${c}” (U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+    setMsg(els.glyphMsg, `No font here can draw ${list}; ${missing.length === 1 ? 'it is' : 'they are'} left out of the meme. Load a font that has ${missing.length === 1 ? 'it' : 'them'}, or change the text.`);
+  } else {
+    setMsg(els.glyphMsg, '');
+  }
+}
+
+function reportOverflow(overflow, index) {
+  if (!overflow || !overflow.length) { setMsg(els.fitMsg, ''); return; }
+  const names = overflow.map((i) => `caption ${(index[i] ?? i) + 1}`);
+  setMsg(els.fitMsg, `The text of ${names.join(', ')} doesn't fit its box even at the smallest size: make the box bigger or the text shorter.`);
+}
+
+function onWorkerEvent(m) {
+  if (m.event === 'fonts') {
+    if (m.loading) {
+      fontsLoading = m.loading;
+      setMsg(els.glyphMsg, 'Loading extra fonts for characters Anton doesn’t have…');
+    } else if (m.failed) {
+      setMsg(els.glyphMsg, `Couldn't load the extra font ${m.failed} (${m.error}); some characters may be missing.`, 'warn');
+    } else {
+      fontsLoading = '';
+    }
+  } else if (m.event === 'failed' || m.event === 'exited') {
+    rendererReady = false;
+    setMsg(els.imageMsg, `The renderer stopped${m.error ? `: ${m.error}` : ''}. Reload the page; your work is saved.`);
+  }
+}
+
+// ---- getting an image in -----------------------------------------------------------------------
+
+const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+async function loadIntoRenderer(bytes) {
+  const copy = bytes.slice(); // the page keeps its own bytes for publishing and saving
+  return renderer.call('loadImage', { bytes: copy }, [copy.buffer]);
+}
+
+async function takeFile(file) {
+  setMsg(els.imageMsg, '');
+  let img;
+  try {
+    img = await readImage(file, config.maxUploadBytes);
+  } catch (err) {
+    setMsg(els.imageMsg, err instanceof InputError ? err.message : `Couldn't read the file: ${err.message}`);
+    return;
+  }
+  setBusy(`Opening ${img.name}…`);
+  let info;
+  try {
+    info = await loadIntoRenderer(img.bytes);
+  } catch (err) {
+    setBusy('');
+    setMsg(els.imageMsg, `Couldn't open “${img.name}”: ${err.message}`);
+    // The renderer may have dropped the previous image; give it back so the preview keeps working.
+    if (state.image) loadIntoRenderer(new Uint8Array(await state.image.blob.arrayBuffer())).then(() => requestPreview(), () => {});
+    return;
+  }
+  setBusy('');
+  state.image = { blob: new Blob([img.bytes], { type: img.type }), type: img.type, name: img.name, width: info.width, height: info.height, id: randomId() };
+  state.spec = defaultSpec();
+  state.selected = 0;
+  state.pub = { original: null, meme: null };
+  state.format = img.type === 'image/png' || img.type === 'image/gif' ? 'png' : 'jpeg';
+  els.format.value = state.format;
+  updateQualityField();
+  store.put('image', state.image).catch((err) => setMsg(els.imageMsg, `This image won't be kept after a reload (${err.message}).`));
+  docSaver.schedule();
+  showImage();
+  setMsg(els.publishMsg, '');
+  els.publishResult.hidden = true;
+  // Hand the keyboard to the first caption so typing starts right away.
+  const first = els.boxList.querySelector('textarea');
+  if (first) first.focus({ preventScroll: true });
+}
+
+function showImage() {
+  const img = state.image;
+  document.body.classList.remove('empty');
+  els.dropzone.hidden = true;
+  els.stage.hidden = false;
+  els.stageHint.hidden = false;
+  els.imageInfo.textContent = `${img.name} — ${img.width} × ${img.height}, ${formatBytes(img.blob.size)}`;
+  editor.setFonts(fontList());
+  editor.setSpec(state.spec, state.selected);
+  lastPixelSize = '';
+  layout();
+  for (const b of [els.download, els.copy, els.share, els.publish]) b.disabled = false;
+  updatePublishUI();
+  document.documentElement.dataset.image = 'loaded';
+}
+
+function wireImageInput() {
+  document.querySelectorAll('[data-pick]').forEach((b) => b.addEventListener('click', () => $(b.dataset.pick).click()));
+  for (const input of [els.fileInput, els.cameraInput]) {
+    input.addEventListener('change', () => {
+      const f = input.files && input.files[0];
+      input.value = '';
+      if (f) takeFile(f);
+    });
+  }
+  document.addEventListener('paste', (e) => {
+    const f = firstFile(e.clipboardData);
+    if (!f) return; // plain text pastes into a caption as usual
+    e.preventDefault();
+    takeFile(f);
+  });
+  let depth = 0;
+  const hasFiles = (e) => e.dataTransfer && Array.from(e.dataTransfer.types || []).includes('Files');
+  document.addEventListener('dragenter', (e) => { if (hasFiles(e)) { depth++; els.veil.hidden = false; } });
+  document.addEventListener('dragleave', (e) => { if (hasFiles(e) && --depth <= 0) { depth = 0; els.veil.hidden = true; } });
+  document.addEventListener('dragover', (e) => { if (hasFiles(e)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; } });
+  document.addEventListener('drop', (e) => {
+    if (!hasFiles(e)) return;
+    e.preventDefault();
+    depth = 0;
+    els.veil.hidden = true;
+    const f = firstFile(e.dataTransfer);
+    if (f) takeFile(f);
+  });
+}
+
+// ---- user fonts --------------------------------------------------------------------------------
+
+function isFontFile(b) {
+  const tag = String.fromCharCode(...b.subarray(0, 4));
+  return (b[0] === 0 && b[1] === 1 && b[2] === 0 && b[3] === 0) || tag === 'OTTO' || tag === 'true';
+}
+
+async function addUserFont(name, label, bytes) {
+  const copy = bytes.slice();
+  const res = await renderer.call('addFont', { name, bytes: copy, fallback: false }, [copy.buffer]);
+  const entry = { name, label: label || (res && res.family) || name };
+  state.userFonts = state.userFonts.filter((f) => f.name !== name).concat(entry);
+  editor.setFonts(fontList());
+  return entry;
+}
+
+function wireFonts() {
+  els.fontInput.addEventListener('change', async () => {
+    const f = els.fontInput.files && els.fontInput.files[0];
+    els.fontInput.value = '';
+    if (!f) return;
+    setMsg(els.fontMsg, '');
+    if (f.size > MAX_FONT_BYTES) { setMsg(els.fontMsg, `“${f.name}” is ${formatBytes(f.size)}; fonts up to ${formatBytes(MAX_FONT_BYTES)} can be loaded.`, 'error'); return; }
+    const bytes = new Uint8Array(await f.arrayBuffer());
+    if (bytes.length < 12 || !isFontFile(bytes)) { setMsg(els.fontMsg, `“${f.name}” isn't a TrueType or OpenType font (.ttf or .otf).`, 'error'); return; }
+    const base = f.name.replace(/\.[^.]*$/, '');
+    const name = `user-${base.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'font'}`;
+    try {
+      const entry = await addUserFont(name, '', bytes);
+      store.putFont({ name, label: entry.label, bytes: new Blob([bytes]) }).catch(() => {});
+      const b = state.spec.boxes[state.selected];
+      if (b) { b.font = name; editor.setSpec(state.spec, state.selected); requestPreview(); saved(); }
+      setMsg(els.fontMsg, `Loaded ${entry.label}${b ? `; caption ${state.selected + 1} uses it now` : ''}.`, 'ok');
+    } catch (err) {
+      setMsg(els.fontMsg, `“${f.name}” can't be used as a font: ${err.message}`, 'error');
+    }
+  });
+}
+
+// ---- download, copy, share ---------------------------------------------------------------------
+
+function updateQualityField() {
+  els.qualityField.hidden = state.format !== 'jpeg';
+}
+
+function fileName(format) {
+  const base = (state.image ? state.image.name : 'meme').replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '-').slice(0, 60) || 'meme';
+  return `meme-${base}.${format === 'png' ? 'png' : 'jpg'}`;
+}
+
+async function renderFinal(format) {
+  const rs = renderSpec(state.spec);
+  const r = await renderer.call('final', { spec: rs.json, format, quality: state.quality / 100 });
+  document.dispatchEvent(new CustomEvent('memeforge:final', {
+    detail: { width: r.width, height: r.height, size: r.blob.size, renderMs: r.renderMs, encodeMs: r.encodeMs },
+  }));
+  return r;
+}
+
+async function withButton(button, fn) {
+  button.disabled = true;
+  try { await fn(); } finally { button.disabled = false; }
+}
+
+function wireSave() {
+  els.format.addEventListener('input', () => { state.format = els.format.value; updateQualityField(); saved(); });
+  els.quality.addEventListener('input', () => {
+    const q = Math.round(Number(els.quality.value));
+    if (Number.isFinite(q) && q >= 10 && q <= 100) { state.quality = q; saved(); }
+  });
+  els.download.addEventListener('click', () => withButton(els.download, async () => {
+    setMsg(els.saveMsg, 'Rendering at full size…');
+    try {
+      const r = await renderFinal(state.format);
+      const name = fileName(state.format);
+      const url = URL.createObjectURL(r.blob);
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = name;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+      setMsg(els.saveMsg, `Saved ${name} (${r.width} × ${r.height}, ${formatBytes(r.blob.size)}).`, 'ok');
+    } catch (err) {
+      setMsg(els.saveMsg, `Couldn't make the image: ${err.message}`, 'error');
+    }
+  }));
+
+  if (navigator.clipboard && navigator.clipboard.write && window.ClipboardItem) {
+    els.copy.hidden = false;
+    els.copy.addEventListener('click', () => withButton(els.copy, async () => {
+      setMsg(els.saveMsg, 'Rendering for the clipboard…');
+      try {
+        // The item takes a promise so the copy still counts as part of the click.
+        const blob = renderFinal('png').then((r) => r.blob);
+        await navigator.clipboard.write([new ClipboardItem({ 'image/png': blob })]);
+        setMsg(els.saveMsg, 'Copied the meme as a PNG image.', 'ok');
+      } catch (err) {
+        setMsg(els.saveMsg, `Couldn't copy: ${err.message}`, 'error');
+      }
+    }));
+  }
+
+  const probe = typeof File === 'function' ? new File([new Uint8Array(1)], 'probe.png', { type: 'image/png' }) : null;
+  if (navigator.share && navigator.canShare && probe && navigator.canShare({ files: [probe] })) {
+    els.share.hidden = false;
+    els.share.addEventListener('click', () => withButton(els.share, async () => {
+      try {
+        const r = await renderFinal(state.format);
+        const file = new File([r.blob], fileName(state.format), { type: r.type });
+        await navigator.share({ files: [file], title: 'A meme' });
+        setMsg(els.saveMsg, '');
+      } catch (err) {
+        if (err.name !== 'AbortError') setMsg(els.saveMsg, `Couldn't share: ${err.message}`, 'error');
+      }
+    }));
+  }
+}
+
+// ---- publish -----------------------------------------------------------------------------------
+
+function memeIdentity() {
+  return `${state.image ? state.image.id : ''}|${state.format}|${state.quality}|${renderSpec(state.spec).json}`;
+}
+
+function updatePublishUI() {
+  const pub = state.pub;
+  if (!state.image) return;
+  const current = pub.meme && pub.meme.for === memeIdentity();
+  els.publish.textContent = pub.original && !current ? 'Finish publishing' : 'Publish';
+  if (pub.meme) {
+    els.publishLink.href = pub.meme.publicUrl;
+    els.publishResult.hidden = false;
+    els.publishLink.textContent = current ? 'Open your meme' : 'Open the meme you published earlier';
+  } else {
+    els.publishResult.hidden = true;
+  }
+}
+
+function wirePublish() {
+  els.publish.addEventListener('click', async () => {
+    if (publishing || !state.image) return;
+    publishing = true;
+    els.publish.disabled = true;
+    els.progressWrap.hidden = false;
+    els.progress.value = 0;
+    setMsg(els.publishMsg, '');
+    const onProgress = (frac, label) => {
+      if (frac !== null) els.progress.value = Math.round(frac * 100);
+      if (label) els.progressLabel.textContent = label;
+    };
+    try {
+      const url = await publish({
+        signPath: config.signPath,
+        pub: state.pub,
+        original: { blob: state.image.blob, type: state.image.type },
+        memeFor: memeIdentity(),
+        renderMeme: async () => { const r = await renderFinal(state.format); return { blob: r.blob, type: r.type }; },
+        onProgress,
+        onSaved: () => { docSaver.schedule(); docSaver.flush(); },
+      });
+      els.progressWrap.hidden = true;
+      setMsg(els.publishMsg, 'Published. Anyone with the link can see it.', 'ok');
+      updatePublishUI();
+      els.publishLink.href = url;
+      els.publishLink.focus();
+    } catch (err) {
+      els.progressWrap.hidden = true;
+      let text = err instanceof PublishError ? err.message : `Publishing failed: ${err.message}.`;
+      if (text !== OFFLINE_MESSAGE) {
+        text += state.pub.original
+          ? ' The original image is already uploaded. Your meme is kept here — press Finish publishing to upload the rest.'
+          : ' Your meme is kept here — press Publish to try again.';
+      }
+      setMsg(els.publishMsg, text, 'error');
+      updatePublishUI();
+    } finally {
+      publishing = false;
+      els.publish.disabled = false;
+    }
+  });
+  els.copyLink.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(els.publishLink.href);
+      setMsg(els.publishMsg, 'Link copied.', 'ok');
+    } catch (err) {
+      setMsg(els.publishMsg, `Couldn't copy the link: ${err.message}`, 'error');
+    }
+  });
+}
+
+// ---- network state, service worker, config ---------------------------------------------------
+
+function wireNetwork() {
+  const show = () => { els.net.hidden = navigator.onLine !== false; };
+  window.addEventListener('online', show);
+  window.addEventListener('offline', show);
+  show();
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('sw.js').catch((err) => console.warn('memeforge: no offline support:', err.message));
+  }
+}
+
+async function loadConfig() {
+  try {
+    const r = await fetch('config.json', { cache: 'no-cache' });
+    if (!r.ok) return;
+    const c = await r.json();
+    if (typeof c.signPath === 'string' && c.signPath) config.signPath = c.signPath;
+    if (Number.isFinite(c.maxUploadBytes) && c.maxUploadBytes > 0) config.maxUploadBytes = c.maxUploadBytes;
+    document.querySelectorAll('.max-size').forEach((el) => { el.textContent = formatBytes(config.maxUploadBytes); });
+  } catch { /* defaults */ }
+}
+
+// ---- start -------------------------------------------------------------------------------------
+
+async function restore() {
+  let image, doc, fonts;
+  try {
+    [image, doc, fonts] = await Promise.all([store.get('image'), store.get('doc'), store.allFonts()]);
+  } catch (err) {
+    console.warn('memeforge: nothing restored:', err);
+    return;
+  }
+  for (const f of fonts || []) {
+    try { await addUserFont(f.name, f.label, new Uint8Array(await f.bytes.arrayBuffer())); } catch (err) { console.warn('memeforge: saved font skipped:', err); }
+  }
+  if (state.image) return; // an image was chosen while starting: that is the work now
+  if (doc) {
+    state.spec = sanitizeSpec(doc.spec);
+    state.selected = Number.isInteger(doc.selected) ? doc.selected : 0;
+    state.format = doc.format === 'png' ? 'png' : 'jpeg';
+    state.quality = Number.isFinite(doc.quality) ? doc.quality : 90;
+    state.pub = doc.pub && typeof doc.pub === 'object' ? { original: doc.pub.original || null, meme: doc.pub.meme || null } : state.pub;
+    els.format.value = state.format;
+    els.quality.value = String(state.quality);
+    updateQualityField();
+  }
+  if (image && image.blob) {
+    try {
+      const info = await loadIntoRenderer(new Uint8Array(await image.blob.arrayBuffer()));
+      state.image = { ...image, width: info.width, height: info.height };
+      showImage();
+    } catch (err) {
+      setMsg(els.imageMsg, `Your last image couldn't be opened again (${err.message}). Choose it again.`);
+    }
+  }
+}
+
+async function main() {
+  wireNetwork();
+  wireImageInput();
+  wireFonts();
+  wireSave();
+  wirePublish();
+  window.addEventListener('pagehide', () => docSaver.flush());
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') docSaver.flush(); });
+  new ResizeObserver(() => layout()).observe(els.stage.parentElement);
+
+  const cfg = loadConfig();
+  renderer = new RenderClient('worker.js');
+  renderer.onEvent = onWorkerEvent;
+  setBusy('Starting the renderer…');
+  try {
+    await renderer.call('init');
+  } catch (err) {
+    setBusy('');
+    setMsg(els.imageMsg, `The renderer couldn't start: ${err.message}. Reload to try again.`);
+    document.documentElement.dataset.renderer = 'failed';
+    return;
+  }
+  rendererReady = true;
+  document.documentElement.dataset.renderer = 'ready';
+  if (state.image) requestPreview(); // an image chosen while the renderer was starting
+  await restore();
+  setBusy('');
+  await cfg;
+  document.documentElement.dataset.ready = 'true';
+}
+
+main();

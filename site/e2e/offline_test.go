@@ -1,0 +1,107 @@
+package e2e
+
+import (
+	"image"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestOffline loads the page once, switches the network off (page and service worker), reloads,
+// and checks the editor comes back with the saved work, previews, downloads, and that Publish
+// says it needs a connection.
+func TestOffline(t *testing.T) {
+	s := startSite(t)
+	b := newBrowser(t, 1280, 900)
+	b.open(s.URL())
+	b.chooseImage(fixture("photo-800x600.jpg"))
+	b.typeCaption(0, "Works offline")
+	b.settle(500 * time.Millisecond)
+
+	// The service worker has installed (precached everything) and controls the page.
+	b.waitJS("the service worker to control the page", `navigator.serviceWorker.controller !== null`, 60*time.Second)
+	cached := evalT[[]string](b, `(async () => {
+	  const names = await caches.keys();
+	  const out = [];
+	  for (const n of names) for (const r of await (await caches.open(n)).keys()) out.push(n + ' ' + new URL(r.url).pathname);
+	  return out;
+	})()`)
+	for _, want := range []string{"/index.html", "/app.js", "/worker.js", "/wasm_exec.js", "/memeforge.wasm", "/fonts/DejaVuSans-Bold.ttf", "/fonts/DroidSansFallbackFull.ttf"} {
+		found := false
+		for _, c := range cached {
+			found = found || strings.HasSuffix(c, " "+want)
+		}
+		if !found {
+			b.fatalf("%s is not precached; cache holds %v", want, cached)
+		}
+	}
+	if len(cached) > 0 && !strings.HasPrefix(cached[0], "memeforge-") {
+		b.fatalf("cache name %q is not versioned memeforge-<hash>", cached[0])
+	}
+
+	b.offline(true)
+	if evalT[bool](b, `navigator.onLine`) {
+		b.fatalf("navigator.onLine is still true after switching the network off")
+	}
+	// Proof that the network is really off for anything the service worker doesn't hold.
+	if ok := evalT[bool](b, `fetch('not-cached-' + Date.now() + '.txt').then(() => true, () => false)`); ok {
+		b.fatalf("a fetch of an uncached URL succeeded while offline")
+	}
+
+	t.Run("ReloadRestoresTheEditor", func(t *testing.T) {
+		b := b.on(t)
+		b.do(chromedp.Reload())
+		b.waitReady()
+		b.waitJS("the restored image", `document.documentElement.dataset.image === 'loaded'`, 30*time.Second)
+		b.waitPreview(0)
+		if got := evalT[string](b, `document.getElementById('box-0-text').value`); got != "Works offline" {
+			b.fatalf("caption after an offline reload = %q", got)
+		}
+		if evalT[bool](b, `document.getElementById('net-status').hidden`) {
+			b.fatalf("the offline notice is not shown")
+		}
+	})
+
+	t.Run("PreviewStillUpdates", func(t *testing.T) {
+		b := b.on(t)
+		b.settle(300 * time.Millisecond)
+		before := b.canvas()
+		n := b.previews()
+		b.typeCaption(0, "Still rendering")
+		b.waitPreview(n)
+		b.settle(300 * time.Millisecond)
+		g := b.boxGeom(0)
+		if c, tot := diffCount(t, before, b.canvas(), g.Y, g.Y+g.H); c < tot/200 {
+			b.fatalf("offline typing changed only %d of %d pixels", c, tot)
+		}
+	})
+
+	t.Run("DownloadStillWorks", func(t *testing.T) {
+		b := b.on(t)
+		dir := t.TempDir()
+		b.allowDownloads(dir)
+		b.do(chromedp.Click(chromedp.ID("download")))
+		path, err := waitFile(dir, 30*time.Second)
+		if err != nil {
+			b.fatalf("no download offline: %v (message: %q)", err, b.text("#save-msg"))
+		}
+		if size, _, err := decodeFile(path); err != nil || size != image.Pt(800, 600) {
+			b.fatalf("offline download %s: size %v, err %v", filepath.Base(path), size, err)
+		}
+	})
+
+	t.Run("PublishSaysItNeedsAConnection", func(t *testing.T) {
+		b := b.on(t)
+		b.do(chromedp.Click(chromedp.ID("publish")))
+		b.waitJS("the publish message", `document.getElementById('publish-msg').textContent !== ''`, 30*time.Second)
+		if msg := b.text("#publish-msg"); !strings.Contains(msg, "needs a connection") {
+			b.fatalf("publish message offline = %q", msg)
+		}
+		if got := evalT[string](b, `document.getElementById('box-0-text').value`); got != "Still rendering" {
+			b.fatalf("publishing offline lost the caption: %q", got)
+		}
+	})
+}

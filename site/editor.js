@@ -1,0 +1,269 @@
+// The caption editor: a card of controls per box in the panel, and a draggable, resizable outline
+// per box over the preview (pointer events, so mouse, pen and touch alike; arrow keys too).
+// It edits the spec in place and calls onChange(event) after every change.
+
+import { MAX_BOXES, MIN_BOX, clamp, defaultBox, normalizeBox } from './spec.js';
+
+const KEY_STEP = 0.01;
+
+function hex6(c) {
+  if (typeof c !== 'string') return '#000000';
+  if (/^#[0-9a-f]{3}$/i.test(c)) return '#' + [...c.slice(1)].map((d) => d + d).join('');
+  if (/^#[0-9a-f]{6}([0-9a-f]{2})?$/i.test(c)) return c.slice(0, 7);
+  return '#000000';
+}
+const pct = (v, digits = 1) => `${(v * 100).toFixed(digits).replace(/\.0+$/, '')}%`;
+
+export class Editor {
+  constructor({ list, overlay, template, addButton, onChange, onSelect }) {
+    this.list = list;
+    this.overlay = overlay;
+    this.template = template;
+    this.addButton = addButton;
+    this.onChange = onChange;
+    this.onSelect = onSelect || (() => {});
+    this.spec = { boxes: [] };
+    this.fonts = [{ name: 'anton', label: 'Anton (built in)' }];
+    this.selected = 0;
+    this.cards = [];
+    this.outlines = [];
+    addButton.addEventListener('click', (e) => this.add(e));
+  }
+
+  setSpec(spec, selected = 0) {
+    this.spec = spec;
+    this.selected = clamp(selected, 0, Math.max(0, spec.boxes.length - 1));
+    this.rebuild();
+  }
+
+  setFonts(fonts) {
+    this.fonts = fonts;
+    this.cards.forEach((card, i) => this.fillFontSelect(card.querySelector('[data-k="font"]'), this.spec.boxes[i].font));
+  }
+
+  fillFontSelect(sel, current) {
+    sel.replaceChildren(...this.fonts.map((f) => new Option(f.label, f.name)));
+    if (!this.fonts.some((f) => f.name === current)) sel.append(new Option(`${current} (not loaded)`, current));
+    sel.value = current;
+  }
+
+  change(event, opts = {}) {
+    this.onChange(event, opts);
+  }
+
+  add(event) {
+    if (this.spec.boxes.length >= MAX_BOXES) return;
+    this.spec.boxes.push(defaultBox('middle'));
+    this.selected = this.spec.boxes.length - 1;
+    this.rebuild();
+    const ta = this.cards[this.selected].querySelector('textarea');
+    ta.focus();
+    ta.select();
+    this.change(event, { structural: true });
+  }
+
+  remove(i, event) {
+    this.spec.boxes.splice(i, 1);
+    this.selected = clamp(i, 0, Math.max(0, this.spec.boxes.length - 1));
+    this.rebuild();
+    if (this.cards.length) this.cards[this.selected].querySelector('textarea').focus();
+    else this.addButton.focus();
+    this.change(event, { structural: true });
+  }
+
+  select(i) {
+    if (i === this.selected && this.cards[i] && this.cards[i].classList.contains('selected')) return;
+    this.selected = i;
+    this.cards.forEach((c, j) => c.classList.toggle('selected', j === i));
+    this.outlines.forEach((o, j) => o.classList.toggle('selected', j === i));
+    this.onSelect(i);
+  }
+
+  rebuild() {
+    this.cards = this.spec.boxes.map((b, i) => this.makeCard(b, i));
+    this.list.replaceChildren(...this.cards);
+    this.outlines = this.spec.boxes.map((b, i) => this.makeOutline(b, i));
+    this.overlay.replaceChildren(...this.outlines);
+    this.addButton.disabled = this.spec.boxes.length >= MAX_BOXES;
+    this.addButton.title = this.addButton.disabled ? `At most ${MAX_BOXES} captions` : '';
+    this.select(this.selected);
+  }
+
+  describe(i) {
+    const t = this.spec.boxes[i].text.trim();
+    return `Caption ${i + 1}${t ? `: ${t.length > 40 ? t.slice(0, 40) + '…' : t}` : ' (empty)'}`;
+  }
+
+  makeCard(b, i) {
+    const card = this.template.content.firstElementChild.cloneNode(true);
+    const id = `box-${i}`;
+    card.dataset.index = String(i);
+    card.querySelector('.badge').textContent = String(i + 1);
+    card.querySelector('.title-text').textContent = `Caption ${i + 1}`;
+    const ta = card.querySelector('textarea');
+    ta.id = `${id}-text`;
+    card.querySelector('.box-title').htmlFor = ta.id;
+    const rm = card.querySelector('[data-act="remove"]');
+    rm.setAttribute('aria-label', `Remove caption ${i + 1}`);
+    rm.addEventListener('click', (e) => this.remove(i, e));
+    card.querySelectorAll('[data-k]').forEach((el) => { el.id = `${id}-${el.dataset.k}`; });
+    this.fillFontSelect(card.querySelector('[data-k="font"]'), b.font);
+    this.fillCard(card, b);
+
+    card.addEventListener('focusin', () => this.select(i));
+    // Every control here fires "input" (selects and checkboxes too), so one listener covers them.
+    card.addEventListener('input', (e) => this.fromCard(card, i, e));
+    return card;
+  }
+
+  fillCard(card, b) {
+    const q = (k) => card.querySelector(`[data-k="${k}"]`);
+    if (q('text').value !== b.text) q('text').value = b.text;
+    q('font').value = b.font;
+    q('sizeMode').value = b.size === 'auto' ? 'auto' : 'fixed';
+    q('sizePct').value = b.size === 'auto' ? '8' : String(Math.round(b.size * 1000) / 10);
+    q('sizePct').closest('.field').hidden = b.size === 'auto';
+    q('align').value = b.align;
+    q('valign').value = b.valign;
+    q('fill').value = hex6(b.fill);
+    q('outline').value = hex6(b.outline);
+    q('outlinePct').value = String(b.outlineWidth * 100);
+    card.querySelector('[data-out="outlineWidth"]').textContent = pct(b.outlineWidth);
+    q('rotation').value = String(b.rotation);
+    card.querySelector('[data-out="rotation"]').textContent = `${b.rotation}°`;
+    q('upper').checked = b.transform === 'upper';
+  }
+
+  fromCard(card, i, event) {
+    const b = this.spec.boxes[i];
+    const el = event.target;
+    const k = el.dataset && el.dataset.k;
+    if (!k) return;
+    switch (k) {
+      case 'text': b.text = el.value; this.labelOutline(i); break;
+      case 'font': b.font = el.value; break;
+      case 'sizeMode': b.size = el.value === 'auto' ? 'auto' : 0.08; break;
+      case 'sizePct': {
+        const v = Number(el.value);
+        if (!Number.isFinite(v) || v <= 0) return; // leave the last good size while the field is being typed in
+        b.size = clamp(v, 1, 50) / 100;
+        break;
+      }
+      case 'align': b.align = el.value; break;
+      case 'valign': b.valign = el.value; break;
+      case 'fill': b.fill = el.value; break;
+      case 'outline': b.outline = el.value; break;
+      case 'outlinePct': b.outlineWidth = clamp(Number(el.value), 0, 2) / 100; break;
+      case 'rotation': b.rotation = clamp(Math.round(Number(el.value)), -180, 180); break;
+      case 'upper': b.transform = el.checked ? 'upper' : 'none'; break;
+      default: return;
+    }
+    if (k !== 'text' && k !== 'sizePct') this.fillCard(card, b);
+    if (k === 'rotation') this.placeOutline(i);
+    this.change(event);
+  }
+
+  makeOutline(b, i) {
+    const el = document.createElement('div');
+    el.className = 'box';
+    el.tabIndex = 0;
+    el.dataset.index = String(i);
+    el.setAttribute('role', 'group');
+    el.setAttribute('aria-roledescription', 'movable caption box');
+    const badge = document.createElement('span');
+    badge.className = 'badge';
+    badge.textContent = String(i + 1);
+    badge.setAttribute('aria-hidden', 'true');
+    const handle = document.createElement('div');
+    handle.className = 'handle';
+    handle.setAttribute('aria-hidden', 'true');
+    el.append(badge, handle);
+    el.addEventListener('pointerdown', (e) => this.startDrag(e, i, e.target === handle ? 'resize' : 'move'));
+    el.addEventListener('keydown', (e) => this.onKey(e, i));
+    el.addEventListener('focus', () => this.select(i));
+    this.outlines[i] = el;
+    this.placeOutline(i, el);
+    this.labelOutline(i, el);
+    return el;
+  }
+
+  labelOutline(i, el = this.outlines[i]) {
+    if (!el) return;
+    el.setAttribute('aria-label', `${this.describe(i)}. Arrow keys move, Shift and arrow keys resize, Enter edits the text.`);
+  }
+
+  placeOutline(i, el = this.outlines[i]) {
+    const b = this.spec.boxes[i];
+    if (!el || !b) return;
+    el.style.left = `${b.x * 100}%`;
+    el.style.top = `${b.y * 100}%`;
+    el.style.width = `${b.w * 100}%`;
+    el.style.height = `${b.h * 100}%`;
+    el.style.transform = b.rotation ? `rotate(${b.rotation}deg)` : '';
+  }
+
+  onKey(e, i) {
+    const b = this.spec.boxes[i];
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      const card = this.cards[i];
+      card.querySelector('textarea').focus();
+      return;
+    }
+    const d = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
+    if (!d || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    if (e.shiftKey) {
+      b.w += d[0] * KEY_STEP;
+      b.h += d[1] * KEY_STEP;
+    } else {
+      b.x += d[0] * KEY_STEP;
+      b.y += d[1] * KEY_STEP;
+    }
+    normalizeBox(b);
+    this.placeOutline(i);
+    this.change(e);
+  }
+
+  startDrag(e, i, mode) {
+    if (e.button !== 0 && e.pointerType === 'mouse') return;
+    e.preventDefault(); // no text selection, no native drag; focus is set by hand below
+    const el = this.outlines[i];
+    el.focus({ preventScroll: true });
+    this.select(i);
+    const b = this.spec.boxes[i];
+    const rect = this.overlay.getBoundingClientRect();
+    const start = { px: e.clientX, py: e.clientY, x: b.x, y: b.y, w: b.w, h: b.h };
+    const rad = (b.rotation * Math.PI) / 180;
+    try { el.setPointerCapture(e.pointerId); } catch { /* synthetic pointers may not be capturable */ }
+    const move = (ev) => {
+      if (ev.pointerId !== e.pointerId) return;
+      let dx = ev.clientX - start.px;
+      let dy = ev.clientY - start.py;
+      if (mode === 'move') {
+        b.x = start.x + dx / rect.width;
+        b.y = start.y + dy / rect.height;
+        b.x = clamp(b.x, 0, 1 - b.w);
+        b.y = clamp(b.y, 0, 1 - b.h);
+      } else {
+        // Resize along the box's own axes when it is rotated.
+        if (rad) [dx, dy] = [dx * Math.cos(rad) + dy * Math.sin(rad), -dx * Math.sin(rad) + dy * Math.cos(rad)];
+        b.w = clamp(start.w + dx / rect.width, MIN_BOX, 1 - b.x);
+        b.h = clamp(start.h + dy / rect.height, MIN_BOX, 1 - b.y);
+      }
+      normalizeBox(b);
+      this.placeOutline(i);
+      this.change(ev);
+    };
+    const end = (ev) => {
+      if (ev.pointerId !== e.pointerId) return;
+      el.removeEventListener('pointermove', move);
+      el.removeEventListener('pointerup', end);
+      el.removeEventListener('pointercancel', end);
+      this.change(ev, { dragEnd: true });
+    };
+    el.addEventListener('pointermove', move);
+    el.addEventListener('pointerup', end);
+    el.addEventListener('pointercancel', end);
+  }
+}

@@ -1,0 +1,174 @@
+// Publishing: two policies from the signer (POST {signPath}), then two browser uploads straight to
+// the bucket (multipart form: the policy's fields, then the file last), with progress, and retries
+// with backoff for transient failures (network errors, 5xx, 429). What already succeeded is recorded
+// in `pub` by the caller's onSaved, so pressing Publish again finishes the job instead of starting
+// over.
+
+export class PublishError extends Error {}
+
+const RETRY_DELAYS_MS = [500, 1500, 4000]; // so 4 tries in all
+const EXT = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp' };
+
+export const OFFLINE_MESSAGE = 'Publishing needs a connection, and this device is offline. Your meme is kept here — press Publish again when you are back online.';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const jitter = (ms) => Math.round(ms * (0.75 + Math.random() * 0.5));
+const transient = (status) => status === 429 || status >= 500;
+
+class NetworkError extends Error {}
+
+async function withRetries(attempt, { onRetry }) {
+  for (let i = 0; ; i++) {
+    try {
+      const res = await attempt();
+      if (!transient(res.status) || i >= RETRY_DELAYS_MS.length) return res;
+      let wait = jitter(RETRY_DELAYS_MS[i]);
+      const ra = Number(res.retryAfter);
+      if (res.status === 429 && ra > 0) wait = Math.min(ra * 1000, 10000);
+      onRetry(`${res.status}`, i + 1, wait);
+      await sleep(wait);
+    } catch (err) {
+      if (!(err instanceof NetworkError) || i >= RETRY_DELAYS_MS.length) throw err;
+      const wait = jitter(RETRY_DELAYS_MS[i]);
+      onRetry('network error', i + 1, wait);
+      await sleep(wait);
+    }
+  }
+}
+
+async function sign(signPath, body, onRetry) {
+  const label = body.kind === 'meme' ? 'the meme' : 'the original image';
+  let res;
+  try {
+    res = await withRetries(async () => {
+      let r;
+      try {
+        r = await fetch(signPath, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+          cache: 'no-store', credentials: 'same-origin',
+        });
+      } catch (err) {
+        throw new NetworkError(err.message);
+      }
+      return { status: r.status, retryAfter: r.headers.get('retry-after'), text: await r.text() };
+    }, { onRetry });
+  } catch (err) {
+    if (err instanceof NetworkError) {
+      if (navigator.onLine === false) throw new PublishError(OFFLINE_MESSAGE);
+      throw new PublishError(`Couldn't reach the signing service to publish ${label} (network error, tried ${RETRY_DELAYS_MS.length + 1} times).`);
+    }
+    throw err;
+  }
+  let json = null;
+  try { json = JSON.parse(res.text); } catch { /* reported below */ }
+  if (res.status !== 200) {
+    const why = json && json.error && json.error.message ? json.error.message : `HTTP ${res.status}`;
+    throw new PublishError(`The signing service refused ${label}: ${why}.`);
+  }
+  if (!json || typeof json.url !== 'string' || !json.fields || typeof json.key !== 'string') {
+    throw new PublishError(`The signing service sent an answer memeforge doesn't understand (for ${label}).`);
+  }
+  if (body.kind === 'meme' && typeof json.publicUrl !== 'string') {
+    throw new PublishError('The signing service sent no public link for the meme.');
+  }
+  return json;
+}
+
+function xhrPost(url, form, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.timeout = 5 * 60 * 1000;
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded, e.total); };
+    xhr.onload = () => resolve({ status: xhr.status, retryAfter: xhr.getResponseHeader('retry-after'), text: xhr.responseText });
+    xhr.onerror = () => reject(new NetworkError('network error'));
+    xhr.ontimeout = () => reject(new NetworkError('timed out'));
+    xhr.send(form);
+  });
+}
+
+// storageError turns an S3 XML error body into words.
+function storageError(text, status) {
+  const pick = (tag) => {
+    const m = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(text || '');
+    return m ? m[1].trim() : '';
+  };
+  const code = pick('Code');
+  const message = pick('Message');
+  if (code || message) return [code, message].filter(Boolean).join(': ');
+  return `HTTP ${status}`;
+}
+
+async function upload(sig, blob, type, label, progress, onRetry) {
+  const attempt = async () => {
+    const form = new FormData();
+    let hasType = false;
+    for (const [k, v] of Object.entries(sig.fields)) {
+      form.append(k, v);
+      if (k.toLowerCase() === 'content-type') hasType = true;
+    }
+    if (!hasType) form.append('Content-Type', type);
+    form.append('file', blob, `${label}.${EXT[type] || 'bin'}`); // the file must be the last field
+    return xhrPost(sig.url, form, progress);
+  };
+  let res;
+  try {
+    res = await withRetries(attempt, { onRetry });
+  } catch (err) {
+    if (err instanceof NetworkError) {
+      if (navigator.onLine === false) throw new PublishError(OFFLINE_MESSAGE);
+      throw new PublishError(`Couldn't upload ${label === 'meme' ? 'the meme' : 'the original image'} to storage: the connection failed (${err.message}, tried ${RETRY_DELAYS_MS.length + 1} times).`);
+    }
+    throw err;
+  }
+  if (res.status < 200 || res.status >= 300) {
+    throw new PublishError(`Storage refused ${label === 'meme' ? 'the meme' : 'the original image'}: ${storageError(res.text, res.status)}.`);
+  }
+}
+
+// publish finishes whatever part of the job is not done yet.
+//   pub: {original: {key}|null, meme: {key, publicUrl, for}|null} — mutated, then onSaved() is called
+//   original: {blob, type}; memeFor: identity of the meme the page shows now
+//   renderMeme(): Promise<{blob, type}> — only called when the meme must be uploaded
+export async function publish({ signPath, pub, original, memeFor, renderMeme, onProgress, onSaved }) {
+  if (navigator.onLine === false) throw new PublishError(OFFLINE_MESSAGE);
+  const needOriginal = !pub.original;
+  const needMeme = !(pub.meme && pub.meme.for === memeFor);
+  if (!needOriginal && !needMeme) return pub.meme.publicUrl;
+
+  const onRetry = (why, n, wait) => onProgress(null, `Trouble connecting (${why}); trying again in ${(wait / 1000).toFixed(1)} s (retry ${n} of ${RETRY_DELAYS_MS.length})…`);
+
+  let meme = null;
+  if (needMeme) {
+    onProgress(0, 'Rendering the full-size meme…');
+    meme = await renderMeme();
+  }
+  onProgress(0, 'Asking for upload permission…');
+  const [origSig, memeSig] = await Promise.all([
+    needOriginal ? sign(signPath, { kind: 'original', contentType: original.type, size: original.blob.size }, onRetry) : null,
+    needMeme ? sign(signPath, { kind: 'meme', contentType: meme.type, size: meme.blob.size }, onRetry) : null,
+  ]);
+
+  const total = (needOriginal ? original.blob.size : 0) + (needMeme ? meme.blob.size : 0);
+  let done = 0;
+  const progress = (label) => (loaded) => onProgress(Math.min(1, (done + loaded) / total), label);
+
+  if (needOriginal) {
+    const label = 'Uploading the original image…';
+    onProgress(done / total, label);
+    await upload(origSig, original.blob, original.type, 'original', progress(label), onRetry);
+    done += original.blob.size;
+    pub.original = { key: origSig.key };
+    onSaved();
+  }
+  if (needMeme) {
+    const label = 'Uploading the meme…';
+    onProgress(done / total, label);
+    await upload(memeSig, meme.blob, meme.type, 'meme', progress(label), onRetry);
+    done += meme.blob.size;
+    pub.meme = { key: memeSig.key, publicUrl: memeSig.publicUrl, for: memeFor };
+    onSaved();
+  }
+  onProgress(1, 'Published.');
+  return pub.meme.publicUrl;
+}

@@ -1,0 +1,52 @@
+// Persistence across reloads: one IndexedDB database. The image bytes are written only when the
+// image changes; the document (spec, choices, publish progress) on every edit, debounced.
+
+const DB_NAME = 'memeforge';
+const DB_VERSION = 1;
+let dbPromise = null;
+
+function open() {
+  if (dbPromise) return dbPromise;
+  dbPromise = new Promise((resolve, reject) => {
+    if (!('indexedDB' in self)) { reject(new Error('IndexedDB is not available')); return; }
+    const req = indexedDB.open(DB_NAME, DB_VERSION);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains('kv')) db.createObjectStore('kv');
+      if (!db.objectStoreNames.contains('fonts')) db.createObjectStore('fonts', { keyPath: 'name' });
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => reject(new Error('the saved work is open in an older tab; close it and reload'));
+  });
+  return dbPromise;
+}
+
+function tx(store, mode, fn) {
+  return open().then((db) => new Promise((resolve, reject) => {
+    const t = db.transaction(store, mode);
+    const s = t.objectStore(store);
+    let result;
+    const req = fn(s);
+    if (req) req.onsuccess = () => { result = req.result; };
+    t.oncomplete = () => resolve(result);
+    t.onerror = () => reject(t.error);
+    t.onabort = () => reject(t.error || new Error('storage transaction aborted'));
+  }));
+}
+
+export const get = (key) => tx('kv', 'readonly', (s) => s.get(key));
+export const put = (key, value) => tx('kv', 'readwrite', (s) => s.put(value, key));
+export const del = (key) => tx('kv', 'readwrite', (s) => s.delete(key));
+
+export const putFont = (font) => tx('fonts', 'readwrite', (s) => s.put(font));
+export const allFonts = () => tx('fonts', 'readonly', (s) => s.getAll());
+
+// saver returns a function that writes value() under key at most every delay ms, and a flush.
+export function saver(key, value, delay = 250, onError = () => {}) {
+  let timer = 0;
+  const write = () => { timer = 0; put(key, value()).catch(onError); };
+  const schedule = () => { if (!timer) timer = setTimeout(write, delay); };
+  const flush = () => { if (timer) { clearTimeout(timer); write(); } };
+  return { schedule, flush };
+}

@@ -1,0 +1,84 @@
+// memeforge service worker: makes the editor work offline after one visit.
+// - Precaches the app shell, the WASM module, wasm_exec.js and the fonts under a cache named for
+//   this build (scripts/build-site.sh replaces the version with a content hash), and deletes every
+//   other memeforge cache on activate.
+// - The page itself and config.json: network first (a deploy shows up at once), cache when offline.
+// - The rest of the shell: cache first.
+// - /api/* and anything not in the shell (published memes, the bucket) is never touched or cached.
+'use strict';
+
+const VERSION = '__BUILD_VERSION__';
+const CACHE = `memeforge-${VERSION}`;
+const SHELL = [
+  './', 'index.html', 'app.css', 'app.js', 'editor.js', 'spec.js', 'render.js', 'publish.js',
+  'storage.js', 'image-input.js', 'worker.js', 'wasm_exec.js', 'memeforge.wasm', 'config.json',
+  'manifest.webmanifest', 'icon.svg',
+  'fonts/Anton-Regular.ttf', 'fonts/DejaVuSans-Bold.ttf', 'fonts/DroidSansFallbackFull.ttf',
+];
+const NETWORK_FIRST = new Set(['', 'index.html', 'config.json']);
+const NETWORK_TIMEOUT_MS = 4000;
+
+const scope = new URL(self.registration.scope);
+const rel = (url) => (url.pathname.startsWith(scope.pathname) ? url.pathname.slice(scope.pathname.length) : null);
+const SHELL_PATHS = new Set(SHELL.map((p) => (p === './' ? '' : p)));
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    // cache: 'reload' skips the HTTP cache so a new version never precaches stale files.
+    await cache.addAll(SHELL.map((p) => new Request(p, { cache: 'reload' })));
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names.filter((n) => n.startsWith('memeforge-') && n !== CACHE).map((n) => caches.delete(n)));
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  if (req.method !== 'GET') return;
+  const url = new URL(req.url);
+  if (url.origin !== scope.origin) return;
+  const path = rel(url);
+  if (path === null || path.startsWith('api/')) return;
+  if (req.mode === 'navigate' || NETWORK_FIRST.has(path)) {
+    event.respondWith(networkFirst(req, path));
+  } else if (SHELL_PATHS.has(path)) {
+    event.respondWith(cacheFirst(req));
+  }
+});
+
+async function networkFirst(req, path) {
+  const cache = await caches.open(CACHE);
+  const key = req.mode === 'navigate' || path === '' ? 'index.html' : path;
+  const network = fetch(req).then((resp) => {
+    if (resp.ok && resp.type === 'basic') cache.put(key, resp.clone());
+    return resp;
+  });
+  try {
+    return await Promise.race([
+      network,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), NETWORK_TIMEOUT_MS)),
+    ]);
+  } catch (err) {
+    const hit = await cache.match(key);
+    if (hit) return hit;
+    return network; // nothing cached: let the page see the network's own answer or error
+  }
+}
+
+async function cacheFirst(req) {
+  const hit = await caches.match(req, { cacheName: CACHE, ignoreSearch: true });
+  if (hit) return hit;
+  const resp = await fetch(req);
+  if (resp.ok && resp.type === 'basic') {
+    const cache = await caches.open(CACHE);
+    cache.put(req, resp.clone());
+  }
+  return resp;
+}
