@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -46,11 +47,20 @@ func RepoRoot() (string, error) {
 // root/dist/bin and returns the binary's path. Go's build cache makes every call after the
 // first cheap; builds are serialised with a lock file so parallel test packages don't race.
 func BuildTool(ctx context.Context, root, pkg string) (string, error) {
-	return buildTool(ctx, root, pkg, nil)
+	return build(ctx, root, pkg, path.Base(pkg), nil)
 }
 
-// buildTool is BuildTool with extra environment (GOOS/GOARCH, CGO_ENABLED) and an output name.
-func buildTool(ctx context.Context, root, pkg string, env []string, args ...string) (string, error) {
+// BuildBootstrap builds the signer Lambda (./signer/cmd/bootstrap, -tags lambda.norpc, static)
+// for linux on this machine's architecture into root/dist/bin/bootstrap-<arch>, to run under
+// the Lambda Runtime Interface Emulator. `make signer` builds the arm64 one for AWS.
+func BuildBootstrap(ctx context.Context, root string) (string, error) {
+	return build(ctx, root, "./signer/cmd/bootstrap", "bootstrap-"+runtime.GOARCH,
+		[]string{"CGO_ENABLED=0", "GOOS=linux", "GOARCH=" + runtime.GOARCH},
+		"-trimpath", "-ldflags", "-s -w", "-tags", "lambda.norpc")
+}
+
+// build runs go build for pkg into root/dist/bin/name with extra environment and flags.
+func build(ctx context.Context, root, pkg, name string, env []string, args ...string) (string, error) {
 	binDir := filepath.Join(root, "dist", "bin")
 	if err := os.MkdirAll(binDir, 0o755); err != nil {
 		return "", fmt.Errorf("localstack: build %s: %w", pkg, err)
@@ -60,7 +70,7 @@ func buildTool(ctx context.Context, root, pkg string, env []string, args ...stri
 		return "", fmt.Errorf("localstack: build %s: %w", pkg, err)
 	}
 	defer unlock()
-	out := filepath.Join(binDir, path.Base(pkg))
+	out := filepath.Join(binDir, name)
 	cmdArgs := append([]string{"build", "-o", out}, args...)
 	cmdArgs = append(cmdArgs, pkg)
 	cmd := exec.CommandContext(ctx, goBin(), cmdArgs...)
