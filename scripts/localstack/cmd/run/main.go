@@ -3,7 +3,8 @@
 // site, all on one URL. Ctrl-C stops everything it started.
 //
 // MEMEFORGE_ADDR (default 127.0.0.1:8080) and MEMEFORGE_GATEWAY_ADDR (default 127.0.0.1:7070)
-// move the site and the gateway.
+// move the site and the gateway; MEMEFORGE_SITE_DIR (default dist/site) and MEMEFORGE_DATA_DIR
+// (default .data/s3) move the built site and the S3 data.
 package main
 
 import (
@@ -20,7 +21,7 @@ import (
 
 func main() {
 	if len(os.Args) > 1 {
-		fmt.Fprintln(os.Stderr, "usage: go run ./scripts/localstack/cmd/run   (settings: MEMEFORGE_ADDR, MEMEFORGE_GATEWAY_ADDR)")
+		fmt.Fprintln(os.Stderr, "usage: go run ./scripts/localstack/cmd/run   (settings: MEMEFORGE_ADDR, MEMEFORGE_GATEWAY_ADDR, MEMEFORGE_SITE_DIR, MEMEFORGE_DATA_DIR)")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
@@ -31,6 +32,9 @@ func main() {
 		fail(err)
 	}
 	logPath := filepath.Join(root, ".data", "run.log")
+	if d := os.Getenv("MEMEFORGE_DATA_DIR"); d != "" {
+		logPath = d + ".log"
+	}
 	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
 		fail(err)
 	}
@@ -44,6 +48,8 @@ func main() {
 		Root:        root,
 		Addr:        os.Getenv("MEMEFORGE_ADDR"),
 		GatewayAddr: os.Getenv("MEMEFORGE_GATEWAY_ADDR"),
+		SiteDir:     os.Getenv("MEMEFORGE_SITE_DIR"),
+		DataDir:     os.Getenv("MEMEFORGE_DATA_DIR"),
 		Log:         logFile,
 	})
 	if errors.Is(err, localstack.ErrAlreadyRunning) {
@@ -54,7 +60,7 @@ func main() {
 		fail(err)
 	}
 	fmt.Printf("memeforge is running: open %s\n", st.URL())
-	fmt.Printf("(S3 gateway %s, data in .data/, log in %s; Ctrl-C to stop)\n", st.GatewayEndpoint(), logPath)
+	fmt.Printf("(S3 gateway %s, log in %s; Ctrl-C to stop)\n", st.GatewayEndpoint(), logPath)
 
 	select {
 	case <-ctx.Done():
