@@ -117,9 +117,11 @@ function requestPreview(cause) {
   const start = cause && cause.timeStamp ? cause.timeStamp : performance.now();
   const rs = renderSpec(state.spec);
   const { w, h } = previewSize();
+  const sent = performance.now();
   renderer.call('preview', { spec: rs.json, width: w, height: h }).then((r) => {
     if (r.stale || seq < drawnSeq) return; // a newer render is on its way or already drawn
     drawnSeq = seq;
+    const received = performance.now();
     draw(r);
     reportGlyphs(r.missing);
     reportOverflow(r.overflow, rs.index);
@@ -127,7 +129,7 @@ function requestPreview(cause) {
     const drawn = performance.now();
     requestAnimationFrame(() => {
       document.dispatchEvent(new CustomEvent('memeforge:preview', {
-        detail: { seq, start, drawn, frame: performance.now(), renderMs: r.renderMs, width: r.width, height: r.height },
+        detail: { seq, start, sent, received, drawn, frame: performance.now(), renderMs: r.renderMs, width: r.width, height: r.height },
       }));
     });
   }, (err) => {
@@ -198,8 +200,10 @@ async function takeFile(file) {
   }
   setBusy(`Opening ${img.name}…`);
   let info;
+  const t0 = performance.now();
   try {
     info = await loadIntoRenderer(img.bytes);
+    document.dispatchEvent(new CustomEvent('memeforge:image', { detail: { width: info.width, height: info.height, loadMs: performance.now() - t0 } }));
   } catch (err) {
     setBusy('');
     setMsg(els.imageMsg, `Couldn't open “${img.name}”: ${err.message}`);
@@ -323,9 +327,10 @@ function fileName(format) {
 
 async function renderFinal(format) {
   const rs = renderSpec(state.spec);
+  const t0 = performance.now();
   const r = await renderer.call('final', { spec: rs.json, format, quality: state.quality / 100 });
   document.dispatchEvent(new CustomEvent('memeforge:final', {
-    detail: { width: r.width, height: r.height, size: r.blob.size, renderMs: r.renderMs, encodeMs: r.encodeMs },
+    detail: { format, width: r.width, height: r.height, size: r.blob.size, renderMs: r.renderMs, encodeMs: r.encodeMs, totalMs: performance.now() - t0 },
   }));
   return r;
 }
@@ -550,6 +555,7 @@ async function main() {
   setBusy('');
   await cfg;
   document.documentElement.dataset.ready = 'true';
+  document.dispatchEvent(new CustomEvent('memeforge:ready', { detail: { at: performance.now() } }));
 }
 
 main();

@@ -101,7 +101,9 @@ func (b *browser) on(t *testing.T) *browser {
 
 // recorder collects the page's own instrumentation events (see app.js) from the first script on.
 const recorder = `(() => {
-  window.__mf = { previews: [], finals: [] };
+  window.__mf = { previews: [], finals: [], images: [] };
+  document.addEventListener('memeforge:image', (e) => window.__mf.images.push(e.detail));
+  document.addEventListener('memeforge:ready', (e) => { window.__mf.readyAt = e.detail.at; });
   document.addEventListener('memeforge:preview', (e) => window.__mf.previews.push(e.detail));
   document.addEventListener('memeforge:final', (e) => window.__mf.finals.push(e.detail));
 })();`
