@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// BenchmarkSign times one signature in process (key, policy, SigV4) and reports p50/p99.
-func BenchmarkSign(b *testing.B) {
+// BenchmarkSignerSign times one signature in process (key, policy, SigV4) and reports p50/p99.
+func BenchmarkSignerSign(b *testing.B) {
 	s := newTestSigner(b, testToken, WithClock(time.Now))
 	ctx := context.Background()
 	req := Request{Kind: KindMeme, ContentType: "image/jpeg", Size: 123456}
@@ -27,8 +27,8 @@ func BenchmarkSign(b *testing.B) {
 	reportPercentiles(b, times)
 }
 
-// BenchmarkHandleHTTP adds JSON decoding, validation, encoding and CORS headers (no network).
-func BenchmarkHandleHTTP(b *testing.B) {
+// BenchmarkSignerHandleHTTP adds JSON decoding, validation, encoding and CORS headers (no network).
+func BenchmarkSignerHandleHTTP(b *testing.B) {
 	h := NewHandler(newTestSigner(b, testToken, WithClock(time.Now)))
 	body := `{"kind":"meme","contentType":"image/jpeg","size":123456}`
 	times := make([]time.Duration, 0, b.N)
