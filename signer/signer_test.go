@@ -163,6 +163,17 @@ func TestSignProducesVerifiableForm(t *testing.T) {
 					t.Errorf("field %s=%q not pinned by the policy (condition %q)", k, v, got)
 				}
 			}
+			// And every exact condition but the bucket (from the URL) has its field in the form,
+			// or S3 refuses the upload.
+			lower := map[string]string{}
+			for k, v := range resp.Fields {
+				lower[strings.ToLower(k)] = v
+			}
+			for k, v := range exact {
+				if got, ok := lower[k]; k != "bucket" && (!ok || got != v) {
+					t.Errorf("condition %s=%q has no matching form field (%q)", k, v, got)
+				}
+			}
 			if _, ok := resp.Fields["X-Amz-Security-Token"]; ok != (c.token != "") {
 				t.Errorf("session token field present=%v, credentials have token=%v", ok, c.token != "")
 			}
