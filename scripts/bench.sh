@@ -17,3 +17,4 @@ for target in native wasm; do
   "${run[@]}" go test -run '^$' -bench 'EncodePNG4000x3000$|EncodeJPEG4000x3000$' -benchtime 2x ./wasm/imgio 2>"$log" | fmt $target || { cat "$log" >&2; exit 1; }
 done
 go run ./scripts/precompress -sizes wasm_module dist/memeforge.wasm
+scripts/bench-signer.sh
