@@ -50,6 +50,19 @@ func BuildTool(ctx context.Context, root, pkg string) (string, error) {
 	return build(ctx, root, pkg, path.Base(pkg), nil)
 }
 
+// toolBinary builds the go.mod tool line pkg into root/dist/bin, finding root from the
+// working directory when it is empty; StartGateway and StartLambda use it when they were
+// not handed a built binary.
+func toolBinary(ctx context.Context, root, pkg string) (string, error) {
+	if root == "" {
+		var err error
+		if root, err = RepoRoot(); err != nil {
+			return "", err
+		}
+	}
+	return BuildTool(ctx, root, pkg)
+}
+
 // BuildBootstrap builds the signer Lambda (./signer/cmd/bootstrap, -tags lambda.norpc, static)
 // for linux on this machine's architecture into root/dist/bin/bootstrap-<arch>, to run under
 // the Lambda Runtime Interface Emulator. `make signer` builds the arm64 one for AWS.

@@ -87,14 +87,7 @@ func StartGateway(ctx context.Context, opts GatewayOptions) (*Gateway, error) {
 		opts.Region = DefaultRegion
 	}
 	if opts.Binary == "" {
-		root := opts.Root
-		if root == "" {
-			var err error
-			if root, err = RepoRoot(); err != nil {
-				return nil, fmt.Errorf("localstack: start gateway: %w", err)
-			}
-		}
-		bin, err := BuildTool(ctx, root, VersityGatewayTool)
+		bin, err := toolBinary(ctx, opts.Root, VersityGatewayTool)
 		if err != nil {
 			return nil, fmt.Errorf("localstack: start gateway: %w", err)
 		}

@@ -48,14 +48,7 @@ func StartLambda(ctx context.Context, opts LambdaOptions) (*Lambda, error) {
 		return nil, errors.New("localstack: start lambda: Bootstrap is required")
 	}
 	if opts.RIE == "" {
-		root := opts.Root
-		if root == "" {
-			var err error
-			if root, err = RepoRoot(); err != nil {
-				return nil, fmt.Errorf("localstack: start lambda: %w", err)
-			}
-		}
-		rie, err := BuildTool(ctx, root, LambdaRIETool)
+		rie, err := toolBinary(ctx, opts.Root, LambdaRIETool)
 		if err != nil {
 			return nil, fmt.Errorf("localstack: start lambda: %w", err)
 		}
