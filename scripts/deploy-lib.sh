@@ -1,5 +1,5 @@
 # Shared by deploy.sh, sync-site.sh and destroy.sh (sourced, not run): the AWS CLI wrapper that either
-# runs a call or, with DRY_RUN=1, prints it as a shell line; messages; prerequisite checks.
+# runs a call or, with DRY_RUN=1, prints it as a shell line; messages; argument and prerequisite checks.
 # shellcheck shell=bash
 
 # Debian's awscli (v2). A pip-installed v1 `aws` may shadow it on PATH, so the path is explicit;
@@ -22,6 +22,26 @@ say() { echo "$PROG: $*"; }
 
 # note prints a comment line in a dry run (the plan's narration) and nothing otherwise.
 note() { if dry; then echo "# $*" >&3; fi; }
+
+# parse_dry_run_flag takes a script's arguments: --dry-run sets DRY_RUN=1, anything else calls the
+# script's own usage (exit 2). deploy.sh and destroy.sh accept nothing else.
+parse_dry_run_flag() {
+  local arg
+  for arg in "$@"; do
+    case $arg in
+      --dry-run) DRY_RUN=1 ;;
+      *) usage ;;
+    esac
+  done
+}
+
+# stack_name_default_and_check sets STACK_NAME (default memeforge) and rejects a bad one with usage.
+# Resource names derive from the stack name (CloudFront allows 64 characters with the region added).
+stack_name_default_and_check() {
+  STACK_NAME=${STACK_NAME:-memeforge}
+  [[ $STACK_NAME =~ ^[A-Za-z][A-Za-z0-9-]{0,31}$ ]] ||
+    { echo "$PROG: STACK_NAME must be a letter then up to 31 letters, digits or hyphens, got '$STACK_NAME'" >&2; usage; }
+}
 
 # shell_quote prints its arguments as a copy-pasteable shell line.
 shell_quote() {

@@ -16,23 +16,15 @@ usage: $0 [--dry-run]
 EOF
   exit 2
 }
-for arg in "$@"; do
-  case $arg in
-    --dry-run) DRY_RUN=1 ;;
-    *) usage ;;
-  esac
-done
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/deploy-lib.sh
 . "$root/scripts/deploy-lib.sh"
+parse_dry_run_flag "$@"
 
-STACK_NAME=${STACK_NAME:-memeforge}
+stack_name_default_and_check
 ORIGINALS_EXPIRE_DAYS=${ORIGINALS_EXPIRE_DAYS:-7}
 MAX_UPLOAD_BYTES=${MAX_UPLOAD_BYTES:-15728640}
 DIST=${DIST:-$root/dist}
-# Resource names derive from the stack name (CloudFront allows 64 characters with the region added).
-[[ $STACK_NAME =~ ^[A-Za-z][A-Za-z0-9-]{0,31}$ ]] ||
-  { echo "$PROG: STACK_NAME must be a letter then up to 31 letters, digits or hyphens, got '$STACK_NAME'" >&2; usage; }
 [[ $ORIGINALS_EXPIRE_DAYS =~ ^[1-9][0-9]{0,4}$ ]] ||
   { echo "$PROG: ORIGINALS_EXPIRE_DAYS must be a whole number of days >= 1, got '$ORIGINALS_EXPIRE_DAYS'" >&2; usage; }
 [[ $MAX_UPLOAD_BYTES =~ ^[1-9][0-9]{0,8}$ ]] && [ "$MAX_UPLOAD_BYTES" -le 104857600 ] ||

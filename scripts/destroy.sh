@@ -14,19 +14,12 @@ usage: $0 [--dry-run]
 EOF
   exit 2
 }
-for arg in "$@"; do
-  case $arg in
-    --dry-run) DRY_RUN=1 ;;
-    *) usage ;;
-  esac
-done
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=scripts/deploy-lib.sh
 . "$root/scripts/deploy-lib.sh"
+parse_dry_run_flag "$@"
 
-STACK_NAME=${STACK_NAME:-memeforge}
-[[ $STACK_NAME =~ ^[A-Za-z][A-Za-z0-9-]{0,31}$ ]] ||
-  { echo "$PROG: STACK_NAME must be a letter then up to 31 letters, digits or hyphens, got '$STACK_NAME'" >&2; usage; }
+stack_name_default_and_check
 case ${DELETE_BUCKET:-} in "" | 0 | 1) ;; *)
   echo "$PROG: DELETE_BUCKET must be 1 (delete) or unset, got '$DELETE_BUCKET'" >&2
   usage
