@@ -111,21 +111,36 @@ function layout() {
   }
 }
 
+// At most one preview is in flight; edits made meanwhile collapse into one pending request that
+// is sent, with the spec as it is then, when the worker answers. The worker also drops stale
+// previews queued behind other work. So a burst of edits costs one or two renders, and the newest
+// edit always wins.
+let inflight = false;
+let pending = null; // {start} of the oldest edit not yet sent
+
 function requestPreview(cause) {
   if (!state.image || !rendererReady) return;
-  const seq = ++previewSeq;
   const start = cause && cause.timeStamp ? cause.timeStamp : performance.now();
+  if (!pending) pending = { start };
+  if (!inflight) sendPreview();
+}
+
+function sendPreview() {
+  const { start } = pending;
+  pending = null;
+  inflight = true;
+  const seq = ++previewSeq;
   const rs = renderSpec(state.spec);
   const { w, h } = previewSize();
   const sent = performance.now();
   renderer.call('preview', { spec: rs.json, width: w, height: h }).then((r) => {
-    if (r.stale || seq < drawnSeq) return; // a newer render is on its way or already drawn
+    if (r.stale || seq < drawnSeq) return;
     drawnSeq = seq;
     const received = performance.now();
     draw(r);
     reportGlyphs(r.missing);
     reportOverflow(r.overflow, rs.index);
-    if (seq === previewSeq) setMsg(els.imageMsg, '');
+    setMsg(els.imageMsg, '');
     const drawn = performance.now();
     requestAnimationFrame(() => {
       document.dispatchEvent(new CustomEvent('memeforge:preview', {
@@ -133,7 +148,10 @@ function requestPreview(cause) {
       }));
     });
   }, (err) => {
-    if (seq >= drawnSeq) setMsg(els.imageMsg, `The preview failed: ${err.message}`);
+    setMsg(els.imageMsg, `The preview failed: ${err.message}`);
+  }).finally(() => {
+    inflight = false;
+    if (pending && state.image && rendererReady) sendPreview();
   });
 }
 

@@ -100,9 +100,7 @@ export class Editor {
     card.dataset.index = String(i);
     card.querySelector('.badge').textContent = String(i + 1);
     card.querySelector('.title-text').textContent = `Caption ${i + 1}`;
-    const ta = card.querySelector('textarea');
-    ta.id = `${id}-text`;
-    card.querySelector('.box-title').htmlFor = ta.id;
+    card.querySelectorAll('label[data-for]').forEach((l) => { l.htmlFor = `${id}-${l.dataset.for}`; });
     const rm = card.querySelector('[data-act="remove"]');
     rm.setAttribute('aria-label', `Remove caption ${i + 1}`);
     rm.addEventListener('click', (e) => this.remove(i, e));
@@ -129,8 +127,10 @@ export class Editor {
     q('outline').value = hex6(b.outline);
     q('outlinePct').value = String(b.outlineWidth * 100);
     card.querySelector('[data-out="outlineWidth"]').textContent = pct(b.outlineWidth);
+    q('outlinePct').setAttribute('aria-valuetext', `${pct(b.outlineWidth)} of the image height`);
     q('rotation').value = String(b.rotation);
     card.querySelector('[data-out="rotation"]').textContent = `${b.rotation}°`;
+    q('rotation').setAttribute('aria-valuetext', `${b.rotation} degrees`);
     q('upper').checked = b.transform === 'upper';
   }
 

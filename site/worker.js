@@ -54,8 +54,11 @@ self.onmessage = (e) => {
     }
   }
   queue.push(msg);
-  pump();
+  // Start on a later task, not now: messages already waiting (a burst of previews) are delivered
+  // first and collapse into the newest.
+  if (!pumpScheduled) { pumpScheduled = true; setTimeout(() => { pumpScheduled = false; pump(); }, 0); }
 };
+let pumpScheduled = false;
 
 function pump() {
   if (busy || queue.length === 0) return;

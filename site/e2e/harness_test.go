@@ -208,6 +208,20 @@ func (b *browser) waitJS(what, expr string, timeout time.Duration) {
 	}
 }
 
+// waitAsync waits until the promise expr resolves to true.
+func (b *browser) waitAsync(what, expr string, timeout time.Duration) {
+	b.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !evalT[bool](b, expr) {
+		if time.Now().After(deadline) {
+			b.fatalf("waiting for %s: timed out after %v", what, timeout)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func b64(data []byte) string { return base64.StdEncoding.EncodeToString(data) }
+
 func trim(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
 	if len(s) > 120 {

@@ -132,6 +132,7 @@ func TestPublish(t *testing.T) {
 		if want := s.Stack.URL() + "/" + meme.Key; link != want {
 			b.fatalf("link = %q, want %q", link, want)
 		}
+		b.screenshot("site-1280-light-published.png")
 	})
 
 	t.Run("TheLinkServesTheMeme", func(t *testing.T) {
@@ -225,6 +226,7 @@ func TestPublishRecovers(t *testing.T) {
 		if evalT[bool](b, `!document.getElementById('publish-result').hidden`) {
 			b.fatalf("a failed publish shows a link")
 		}
+		b.screenshot("site-1280-light-publish-failed.png")
 	})
 
 	t.Run("NothingIsLost", func(t *testing.T) {
