@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/memeforge/memeforge/scripts/localstack"
+	"github.com/memeforge/memeforge/signer"
 )
 
 func buildBootstrap(t *testing.T) string {
@@ -57,15 +58,6 @@ func startLambda(t *testing.T, bin string, env []string) *localstack.Lambda {
 	return l
 }
 
-type expectation struct {
-	Status    int    `json:"status"`
-	Code      string `json:"code"`
-	CORS      bool   `json:"cors"`
-	Preflight bool   `json:"preflight"`
-	Allow     string `json:"allow"`
-	Kind      string `json:"kind"`
-}
-
 func invoke(t *testing.T, l *localstack.Lambda, event []byte) events.APIGatewayV2HTTPResponse {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -85,20 +77,7 @@ func TestBootstrapUnderRIE(t *testing.T) {
 	bin := buildBootstrap(t)
 	l := startLambda(t, bin, lambdaEnv())
 
-	b, err := os.ReadFile("testdata/apigw/expect.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var expect map[string]json.RawMessage
-	if err := json.Unmarshal(b, &expect); err != nil {
-		t.Fatal(err)
-	}
-	delete(expect, "_doc")
-	for name, raw := range expect {
-		var e expectation
-		if err := json.Unmarshal(raw, &e); err != nil {
-			t.Fatal(err)
-		}
+	for name, e := range signer.LoadExpectations(t) {
 		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
 			event, err := os.ReadFile(filepath.Join("testdata/apigw", name))
 			if err != nil {

@@ -57,6 +57,10 @@ func loadExpectations(t *testing.T) map[string]expectation {
 	return out
 }
 
+// LoadExpectations lets bootstrap_test.go (package signer_test) hold the built Lambda to the
+// same table, and the same completeness check, as the in-process handler.
+var LoadExpectations = loadExpectations
+
 // checkReply asserts a response against an expectation; shared in spirit with bootstrap_test.go.
 func checkReply(t *testing.T, e expectation, status int, hdr func(string) string, body string) {
 	t.Helper()
