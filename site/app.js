@@ -5,7 +5,7 @@
 import { RenderClient } from './render.js';
 import { Editor } from './editor.js';
 import { defaultSpec, renderSpec, sanitizeSpec } from './spec.js';
-import { InputError, firstFile, formatBytes, readImage } from './image-input.js';
+import { InputError, explainDecodeError, firstFile, formatBytes, readImage } from './image-input.js';
 import * as store from './storage.js';
 import { OFFLINE_MESSAGE, PublishError, publish } from './publish.js';
 
@@ -224,7 +224,7 @@ async function takeFile(file) {
     document.dispatchEvent(new CustomEvent('memeforge:image', { detail: { width: info.width, height: info.height, loadMs: performance.now() - t0 } }));
   } catch (err) {
     setBusy('');
-    setMsg(els.imageMsg, `Couldn't open “${img.name}”: ${err.message}`);
+    setMsg(els.imageMsg, explainDecodeError(img.name, err.message));
     // The renderer may have dropped the previous image; give it back so the preview keeps working.
     if (state.image) loadIntoRenderer(new Uint8Array(await state.image.blob.arrayBuffer())).then(() => requestPreview(), () => {});
     return;

@@ -58,3 +58,18 @@ export function firstFile(dt) {
   }
   return null;
 }
+
+// explainDecodeError turns the renderer's decode error into words for people; the renderer's own
+// text is kept at the end for anyone reporting a problem.
+export function explainDecodeError(name, message) {
+  const label = `“${name}”`;
+  const big = /(\d+)x(\d+) is (\d+) pixels, over the limit of (\d+)/.exec(message);
+  if (big) {
+    const mp = (n) => `${Math.round(Number(n) / 1e6)} megapixels`;
+    return `${label} is ${big[1]} × ${big[2]} pixels (${mp(big[3])}); memeforge opens images up to ${mp(big[4])}. Choose a smaller image.`;
+  }
+  if (/corrupt or truncated/.test(message)) return `${label} looks damaged or incomplete: its image data can't be decoded. (${message})`;
+  if (/empty image|no pixels|0x0/.test(message)) return `${label} has no pixels to draw on. (${message})`;
+  if (/unsupported image format/.test(message)) return `${label} isn't an image memeforge can open. Use ${ACCEPTED}.`;
+  return `Couldn't open ${label}: ${message}`;
+}

@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"math"
 	"os"
@@ -253,11 +255,26 @@ func TestRejectsBadFiles(t *testing.T) {
 	if err := os.WriteFile(big, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A PNG whose header claims 20000 x 20000 pixels: refused from the header, not decoded.
+	huge := filepath.Join(t.TempDir(), "huge-pixels.png")
+	if err := os.WriteFile(huge, pngHeader(20000, 20000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(fixture("photo-800x600.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(t.TempDir(), "truncated.jpg")
+	if err := os.WriteFile(truncated, src[:len(src)/3], 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name, file, want string
 	}{
 		{"NotAnImage", fixture("not-an-image.jpg"), "isn't an image memeforge can open"},
 		{"OverTheSizeLimit", big, "the limit is 15 MB"},
+		{"OverThePixelLimit", huge, "is 20000 × 20000 pixels (400 megapixels); memeforge opens images up to 50 megapixels"},
+		{"Truncated", truncated, "looks damaged or incomplete"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := b.on(t)
@@ -325,4 +342,16 @@ func (b *browser) allowDownloads(dir string) {
 	}); err != nil {
 		b.fatalf("setDownloadBehavior: %v", err)
 	}
+}
+
+// pngHeader is the start of a PNG file of w x h pixels: signature and IHDR, no pixel data.
+func pngHeader(w, h uint32) []byte {
+	ihdr := []byte("IHDR")
+	ihdr = binary.BigEndian.AppendUint32(ihdr, w)
+	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
+	ihdr = append(ihdr, 8, 6, 0, 0, 0) // 8-bit RGBA, no interlace
+	out := []byte("\x89PNG\r\n\x1a\n")
+	out = binary.BigEndian.AppendUint32(out, uint32(len(ihdr)-4))
+	out = append(out, ihdr...)
+	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(ihdr))
 }
