@@ -317,7 +317,7 @@ func parseSpecJSON(data []byte) (Spec, error) {
 
 func (p *jsonParser) box(b *Box) error {
 	if p.peek() != '{' {
-		return fmt.Errorf("%s", p.errorf("want an object, got %s", p.kind()))
+		return p.errorf("want an object, got %s", p.kind())
 	}
 	return p.object(func(key string) error {
 		var sp *string
