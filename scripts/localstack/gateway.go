@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -245,15 +244,7 @@ func (g *Gateway) Stop() error {
 			return
 		default:
 		}
-		signalGroup(g.cmd.Process, syscall.SIGTERM)
-		select {
-		case <-g.exited:
-		case <-time.After(5 * time.Second):
-			signalGroup(g.cmd.Process, syscall.SIGKILL)
-			<-g.exited
-		}
-		// The gateway may leave other members of its group (none today); sweep them.
-		signalGroup(g.cmd.Process, syscall.SIGKILL)
+		stopGroup(g.cmd.Process, g.exited)
 	})
 	return g.stopErr
 }

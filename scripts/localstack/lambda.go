@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -131,13 +130,6 @@ func (l *Lambda) Log() string { return l.out.String() }
 // Stop ends the emulator and the function (its child) with their process group.
 func (l *Lambda) Stop() {
 	l.stopOnce.Do(func() {
-		signalGroup(l.cmd.Process, syscall.SIGTERM)
-		select {
-		case <-l.exited:
-		case <-time.After(5 * time.Second):
-			signalGroup(l.cmd.Process, syscall.SIGKILL)
-			<-l.exited
-		}
-		signalGroup(l.cmd.Process, syscall.SIGKILL)
+		stopGroup(l.cmd.Process, l.exited)
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"syscall"
+	"time"
 )
 
 // newProcessGroup puts the child in its own process group so that Stop (and Ctrl-C handling
@@ -18,6 +19,20 @@ func newProcessGroup(cmd *exec.Cmd) {
 // signalGroup sends sig to the child's whole process group.
 func signalGroup(p *os.Process, sig syscall.Signal) error {
 	return syscall.Kill(-p.Pid, sig)
+}
+
+// stopGroup ends a child started with newProcessGroup: SIGTERM to its group, SIGKILL if it has
+// not exited (exited is closed) within 5 s, then SIGKILL again to sweep anything it left in
+// the group (the emulator's function, for one).
+func stopGroup(p *os.Process, exited <-chan struct{}) {
+	signalGroup(p, syscall.SIGTERM)
+	select {
+	case <-exited:
+	case <-time.After(5 * time.Second):
+		signalGroup(p, syscall.SIGKILL)
+		<-exited
+	}
+	signalGroup(p, syscall.SIGKILL)
 }
 
 // lockFile takes an exclusive flock on name, blocking until it is free.
