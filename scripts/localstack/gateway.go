@@ -60,7 +60,6 @@ type Gateway struct {
 	waitErr  error
 	out      *tailBuffer
 	stopOnce sync.Once
-	stopErr  error
 }
 
 // StartGateway starts Versity Gateway (posix backend over opts.DataDir) in its own process
@@ -236,7 +235,8 @@ func (g *Gateway) Bucket() string { return g.opts.Bucket }
 func (g *Gateway) Options() GatewayOptions { return g.opts }
 
 // Stop sends SIGTERM to the gateway's process group, then SIGKILL after 5 s, and waits for it.
-// It is safe to call more than once.
+// It is safe to call more than once. The error is always nil (signals to a gone group are not
+// failures); callers check it so that Stop can report one later without their changing.
 func (g *Gateway) Stop() error {
 	g.stopOnce.Do(func() {
 		select {
@@ -246,7 +246,7 @@ func (g *Gateway) Stop() error {
 		}
 		stopGroup(g.cmd.Process, g.exited)
 	})
-	return g.stopErr
+	return nil
 }
 
 // Exited is closed when the gateway process has ended (stopped or crashed).
