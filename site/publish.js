@@ -80,7 +80,13 @@ function xhrPost(url, form, onProgress) {
     xhr.open('POST', url);
     xhr.timeout = 5 * 60 * 1000;
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded, e.total); };
-    xhr.onload = () => resolve({ status: xhr.status, retryAfter: xhr.getResponseHeader('retry-after'), text: xhr.responseText });
+    // getAllResponseHeaders lists only the headers CORS exposes (asking for another by name logs
+    // an error in the console).
+    const header = (name) => {
+      const m = new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(xhr.getAllResponseHeaders());
+      return m ? m[1].trim() : null;
+    };
+    xhr.onload = () => resolve({ status: xhr.status, retryAfter: header('retry-after'), text: xhr.responseText });
     xhr.onerror = () => reject(new NetworkError('network error'));
     xhr.ontimeout = () => reject(new NetworkError('timed out'));
     xhr.send(form);

@@ -46,7 +46,9 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== scope.origin) return;
   const path = rel(url);
   if (path === null || path.startsWith('api/')) return;
-  if (req.mode === 'navigate' || NETWORK_FIRST.has(path)) {
+  // Only the app's own page is network-first; any other navigation (a published meme opened in
+  // a tab, for one) goes to the network untouched, so it can never replace the cached page.
+  if (NETWORK_FIRST.has(path)) {
     event.respondWith(networkFirst(req, path));
   } else if (SHELL_PATHS.has(path)) {
     event.respondWith(cacheFirst(req));
@@ -55,7 +57,7 @@ self.addEventListener('fetch', (event) => {
 
 async function networkFirst(req, path) {
   const cache = await caches.open(CACHE);
-  const key = req.mode === 'navigate' || path === '' ? 'index.html' : path;
+  const key = path === '' ? 'index.html' : path;
   const network = fetch(req).then((resp) => {
     if (resp.ok && resp.type === 'basic') cache.put(key, resp.clone());
     return resp;

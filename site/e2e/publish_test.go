@@ -182,6 +182,24 @@ func TestPublish(t *testing.T) {
 			b.fatalf("opening the link shows an image %d px wide, want 800", w)
 		}
 	})
+
+	t.Run("OpeningTheLinkLeavesTheOfflinePageIntact", func(t *testing.T) {
+		b := b.on(t)
+		// Still on the meme's page (same origin): what would an offline visit get as the app?
+		types := evalT[[]string](b, `(async () => {
+		  const out = [];
+		  for (const n of await caches.keys()) {
+		    const c = await caches.open(n);
+		    for (const p of ['/', '/index.html']) { const r = await c.match(location.origin + p); out.push(p + ' ' + (r ? r.headers.get('content-type') : 'missing')); }
+		  }
+		  return out;
+		})()`)
+		for _, ty := range types {
+			if !strings.Contains(ty, "text/html") {
+				b.fatalf("the cached page is %v; opening a meme must not replace it", types)
+			}
+		}
+	})
 }
 
 func keys(m map[string][]object) []string {
