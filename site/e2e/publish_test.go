@@ -110,8 +110,12 @@ func TestPublish(t *testing.T) {
 	var link string
 	t.Run("UploadsOriginalAndMeme", func(t *testing.T) {
 		b := b.on(t)
+		b.watchProgress()
 		var msg string
 		link, msg = b.publish()
+		if labels := strings.Join(evalT[[]string](b, `window.__labels`), "|"); !strings.Contains(labels, "Uploading the original image") || !strings.Contains(labels, "Uploading the meme") {
+			b.fatalf("the progress line said %q; want both uploads named", labels)
+		}
 		if link == "" {
 			b.fatalf("publish failed: %q", msg)
 		}
@@ -295,10 +299,7 @@ func TestPublishReportsRefusal(t *testing.T) {
 	b := newBrowser(t, 1280, 900)
 	b.open(s.URL())
 	b.chooseImage(fixture("photo-800x600.jpg"))
-	// Watch the progress line: a retry would say "trying again".
-	b.do(chromedp.Evaluate[chromedp.Void](`window.__labels = [];
-	  new MutationObserver(() => window.__labels.push(document.getElementById('publish-progress-label').textContent))
-	    .observe(document.getElementById('publish-progress-label'), { childList: true, characterData: true, subtree: true });`))
+	b.watchProgress() // a retry would say "trying again"
 	link, msg := b.publish()
 	if link != "" {
 		b.fatalf("publish over the signer's limit gave a link %q", link)
@@ -312,4 +313,12 @@ func TestPublishReportsRefusal(t *testing.T) {
 	if objs := objects(t, s); len(objs) != 0 {
 		b.fatalf("a refused publish stored %v", keys(objs))
 	}
+}
+
+// watchProgress records every text the publish progress line shows, in window.__labels.
+func (b *browser) watchProgress() {
+	b.t.Helper()
+	b.do(chromedp.Evaluate[chromedp.Void](`window.__labels = [];
+	  new MutationObserver(() => window.__labels.push(document.getElementById('publish-progress-label').textContent))
+	    .observe(document.getElementById('publish-progress-label'), { childList: true, characterData: true, subtree: true });`))
 }
