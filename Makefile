@@ -24,8 +24,10 @@ test-native:
 test-wasm:
 	GOOS=js GOARCH=wasm PATH="$(WASM_PATH)" $(GO) test -count=1 -timeout 20m $(WASM_TEST_PKGS)
 
-bench: build
-	scripts/bench.sh
+# The build's chatter goes to stderr, so stdout is only the figures.
+bench:
+	@$(MAKE) --no-print-directory build >&2
+	@scripts/bench.sh
 
 build: site signer
 

@@ -18,3 +18,4 @@ for target in native wasm; do
 done
 go run ./scripts/precompress -sizes wasm_module dist/memeforge.wasm
 scripts/bench-signer.sh
+go test -count=1 -run '^$' -bench '^BenchmarkBrowser$' -benchtime 1x ./site/e2e 2>"$log" | grep '^browser_' || { cat "$log" >&2; exit 1; }

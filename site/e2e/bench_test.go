@@ -18,22 +18,20 @@ import (
 	scene "github.com/memeforge/memeforge/site/e2e/fixture"
 )
 
-// TestBrowserBench prints the browser figures for `make bench` as `name value unit` lines. It is a
-// measurement, not a check (no time is asserted), so it runs only when asked:
+// BenchmarkBrowser prints the browser figures for `make bench` as `name value unit` lines. It is a
+// measurement, not a check (no time is asserted); each part measures its own repetitions, so run
+// it once:
 //
-//	MEMEFORGE_BROWSER_BENCH=1 go test -count=1 -run '^TestBrowserBench$' -v ./site/e2e | grep '^browser_'
+//	go test -count=1 -run '^$' -bench '^BenchmarkBrowser$' -benchtime 1x ./site/e2e | grep '^browser_'
 //
 // All times are measured inside the page with performance.now (see the memeforge:* events in
 // app.js): keystroke = from the input event's timestamp to the animation frame after the canvas
 // was drawn.
-func TestBrowserBench(t *testing.T) {
-	if os.Getenv("MEMEFORGE_BROWSER_BENCH") != "1" {
-		t.Skip("browser benchmark: set MEMEFORGE_BROWSER_BENCH=1 (make bench does)")
-	}
-	s := startSite(t)
+func BenchmarkBrowser(tb *testing.B) {
+	s := startSite(tb)
 	emit := func(name string, v float64, unit string) { fmt.Printf("%s %.1f %s\n", name, v, unit) }
 
-	t.Run("Keystroke", func(t *testing.T) {
+	tb.Run("Keystroke", func(t *testing.B) {
 		// A window wide enough that the preview of the 800x600 image is drawn at 800x600.
 		b := newBrowser(t, 1400, 1000)
 		b.open(s.URL())
@@ -72,7 +70,7 @@ func TestBrowserBench(t *testing.T) {
 		emit("browser_preview_render_in_worker_p95", pct(render, 95), "ms")
 	})
 
-	t.Run("ColdLoad", func(t *testing.T) {
+	tb.Run("ColdLoad", func(t *testing.B) {
 		b := newBrowser(t, 1400, 1000)
 		// Fresh profile: nothing cached, no service worker yet.
 		b.open(s.URL())
@@ -103,7 +101,7 @@ func TestBrowserBench(t *testing.T) {
 		emit("browser_warm_load_to_first_preview", evalT[float64](b, `window.__mf.previews[0].frame`), "ms")
 	})
 
-	t.Run("Final4000x3000", func(t *testing.T) {
+	tb.Run("Final4000x3000", func(t *testing.B) {
 		path := filepath.Join(t.TempDir(), "photo-4000x3000.jpg")
 		f, err := os.Create(path)
 		if err != nil {

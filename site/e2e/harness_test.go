@@ -82,7 +82,7 @@ func fixture(name string) string {
 // browser is one headless Chromium with its own fresh profile, so service workers, caches and
 // IndexedDB never leak between tests.
 type browser struct {
-	t   *testing.T
+	t   testing.TB
 	ctx context.Context
 	*pageLog
 }
@@ -95,7 +95,7 @@ type pageLog struct {
 }
 
 // on returns the same browser reporting failures to t (a subtest).
-func (b *browser) on(t *testing.T) *browser {
+func (b *browser) on(t testing.TB) *browser {
 	return &browser{t: t, ctx: b.ctx, pageLog: b.pageLog}
 }
 
@@ -108,7 +108,7 @@ const recorder = `(() => {
   document.addEventListener('memeforge:final', (e) => window.__mf.finals.push(e.detail));
 })();`
 
-func newBrowser(t *testing.T, width, height int) *browser {
+func newBrowser(t testing.TB, width, height int) *browser {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath),

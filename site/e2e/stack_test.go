@@ -37,7 +37,7 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func startSite(t *testing.T, opts ...func(*localstack.Options)) *testSite {
+func startSite(t testing.TB, opts ...func(*localstack.Options)) *testSite {
 	t.Helper()
 	var logs syncBuffer
 	o := localstack.Options{

@@ -29,7 +29,7 @@ func benchEncode(b *testing.B, format string, quality int) {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(buf.Len()), "bytes")
+	b.ReportMetric(float64(buf.Len()), "output-bytes")
 }
 
 // BenchmarkEncodePNG4000x3000 is a 12 MP final render saved as PNG with the
@@ -56,7 +56,7 @@ func BenchmarkEncodePNGLevels(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64(buf.Len()), "bytes")
+			b.ReportMetric(float64(buf.Len()), "output-bytes")
 		})
 	}
 }
