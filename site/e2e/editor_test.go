@@ -109,13 +109,7 @@ func TestEditor(t *testing.T) {
 
 	t.Run("TypingChangesThePreviewPixels", func(t *testing.T) {
 		b := b.on(t)
-		b.settle(300 * time.Millisecond)
-		before := b.canvas()
-		n := b.previews()
-		b.typeCaption(0, "Hello e2e")
-		b.waitPreview(n)
-		b.settle(300 * time.Millisecond)
-		after := b.canvas()
+		before, after, drawn := b.redraw(func() { b.typeCaption(0, "Hello e2e") })
 		geom := b.boxGeom(0)
 		changed, total := diffCount(t, before, after, geom.Y, geom.Y+geom.H)
 		if changed < total/200 {
@@ -129,8 +123,8 @@ func TestEditor(t *testing.T) {
 			b.fatalf("caption text = %q", got)
 		}
 		// One preview per keystroke at most; stale ones are dropped, but some must be drawn.
-		if got := b.previews() - n; got < 1 || got > len("Hello e2e")+2 {
-			b.fatalf("drew %d previews for %d keystrokes", got, len("Hello e2e"))
+		if drawn < 1 || drawn > len("Hello e2e")+2 {
+			b.fatalf("drew %d previews for %d keystrokes", drawn, len("Hello e2e"))
 		}
 	})
 
@@ -278,10 +272,7 @@ func TestRejectsBadFiles(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := b.on(t)
-			b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('image-msg').textContent = ''`))
-			b.upload("#file-input", tc.file)
-			b.waitJS("an error message", `document.getElementById('image-msg').textContent !== ''`, 10*time.Second)
-			if msg := b.text("#image-msg"); !strings.Contains(msg, tc.want) {
+			if msg := b.uploadForMessage("#file-input", "#image-msg", tc.file, 10*time.Second); !strings.Contains(msg, tc.want) {
 				b.fatalf("message = %q, want it to contain %q", msg, tc.want)
 			}
 			if evalT[bool](b, `!document.getElementById('stage').hidden`) {
@@ -306,10 +297,7 @@ func TestRejectsBadFiles(t *testing.T) {
 // TestDownload renders the final image in both formats and checks the saved file decodes at the
 // source's full size.
 func TestDownload(t *testing.T) {
-	s := startSite(t)
-	b := newBrowser(t, 1280, 900)
-	b.open(s.URL())
-	b.chooseImage(fixture("photo-800x600.jpg"))
+	_, b := startEditing(t)
 	for _, format := range []string{"png", "jpeg"} {
 		t.Run(strings.ToUpper(format), func(t *testing.T) {
 			b := b.on(t)

@@ -269,6 +269,40 @@ func (b *browser) settle(quiet time.Duration) {
 	}
 }
 
+// startEditing starts the local stack and a 1280x900 browser, opens the page and chooses the
+// 800x600 photo: where most tests begin.
+func startEditing(t *testing.T, opts ...func(*localstack.Options)) (*testSite, *browser) {
+	t.Helper()
+	s := startSite(t, opts...)
+	b := newBrowser(t, 1280, 900)
+	b.open(s.URL())
+	b.chooseImage(fixture("photo-800x600.jpg"))
+	return s, b
+}
+
+// redraw waits for the preview to settle, makes the edit, waits for the previews it causes to
+// settle, and returns the canvas before and after and how many previews were drawn meanwhile.
+func (b *browser) redraw(edit func()) (before, after image.Image, drawn int) {
+	b.t.Helper()
+	b.settle(300 * time.Millisecond)
+	before = b.canvas()
+	n := b.previews()
+	edit()
+	b.waitPreview(n)
+	b.settle(300 * time.Millisecond)
+	return before, b.canvas(), b.previews() - n
+}
+
+// uploadForMessage clears the message element msg, chooses file in the input, and returns the
+// message the page then shows.
+func (b *browser) uploadForMessage(input, msg, file string, timeout time.Duration) string {
+	b.t.Helper()
+	b.do(chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).textContent = ''`, msg)))
+	b.upload(input, file)
+	b.waitJS("a message in "+msg, fmt.Sprintf(`document.querySelector(%q).textContent !== ''`, msg), timeout)
+	return b.text(msg)
+}
+
 func (b *browser) upload(sel, path string) {
 	b.t.Helper()
 	b.do(chromedp.SetUploadFiles(chromedp.CSS(sel), []string{path}))

@@ -85,10 +85,7 @@ func TestOtherWaysIn(t *testing.T) {
 
 // TestStyleControls changes each per-caption control and checks the preview redraws the caption.
 func TestStyleControls(t *testing.T) {
-	s := startSite(t)
-	b := newBrowser(t, 1280, 900)
-	b.open(s.URL())
-	b.chooseImage(fixture("photo-800x600.jpg"))
+	_, b := startEditing(t)
 	b.typeCaption(0, "Style me")
 	for _, tc := range []struct{ name, control, value string }{
 		// A fixed size smaller than the box first, so alignment inside the box is visible.
@@ -106,16 +103,11 @@ func TestStyleControls(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := b.on(t)
-			b.settle(300 * time.Millisecond)
-			before := b.canvas()
-			n := b.previews()
-			b.setControl(fmt.Sprintf("#box-0-%s", tc.control), tc.value)
-			b.waitPreview(n)
-			b.settle(300 * time.Millisecond)
+			before, after, _ := b.redraw(func() { b.setControl(fmt.Sprintf("#box-0-%s", tc.control), tc.value) })
 			if msg := b.text("#image-msg"); msg != "" {
 				b.fatalf("preview error: %s", msg)
 			}
-			if c, tot := diffCount(t, before, b.canvas(), 0, 0.5); c < tot/500 {
+			if c, tot := diffCount(t, before, after, 0, 0.5); c < tot/500 {
 				b.fatalf("setting %s to %s changed %d of %d pixels", tc.control, tc.value, c, tot)
 			}
 		})
@@ -125,10 +117,7 @@ func TestStyleControls(t *testing.T) {
 // TestNewestRenderWins fires a burst of edits in one go: stale renders are dropped, few previews
 // are drawn, and the canvas ends showing the last edit.
 func TestNewestRenderWins(t *testing.T) {
-	s := startSite(t)
-	b := newBrowser(t, 1280, 900)
-	b.open(s.URL())
-	b.chooseImage(fixture("photo-800x600.jpg"))
+	_, b := startEditing(t)
 	b.settle(300 * time.Millisecond)
 	n := b.previews()
 	b.do(chromedp.Evaluate[chromedp.Void](`(() => {
@@ -153,10 +142,7 @@ func TestNewestRenderWins(t *testing.T) {
 // TestUserFont loads a TTF as a caption font, refuses files that are not fonts, and keeps the
 // font across a reload.
 func TestUserFont(t *testing.T) {
-	s := startSite(t)
-	b := newBrowser(t, 1280, 900)
-	b.open(s.URL())
-	b.chooseImage(fixture("photo-800x600.jpg"))
+	_, b := startEditing(t)
 	dir := t.TempDir()
 	font := filepath.Join(dir, "My Font.ttf")
 	data, err := os.ReadFile(filepath.Join(repoRoot, "wasm", "fonts", "DejaVuSans-Bold.ttf"))
@@ -180,10 +166,7 @@ func TestUserFont(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := b.on(t)
-			b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('font-msg').textContent = ''`))
-			b.upload("#font-input", tc.file)
-			b.waitJS("the font message", `document.getElementById('font-msg').textContent !== ''`, 20*time.Second)
-			if msg := b.text("#font-msg"); !strings.Contains(msg, tc.want) {
+			if msg := b.uploadForMessage("#font-input", "#font-msg", tc.file, 20*time.Second); !strings.Contains(msg, tc.want) {
 				b.fatalf("font message = %q, want %q", msg, tc.want)
 			}
 		})
@@ -191,17 +174,14 @@ func TestUserFont(t *testing.T) {
 	t.Run("LoadsATTFForTheSelectedCaption", func(t *testing.T) {
 		b := b.on(t)
 		b.do(chromedp.Focus(chromedp.CSS("#box-0-text")))
-		b.settle(300 * time.Millisecond)
-		before := b.canvas()
-		n := b.previews()
-		b.upload("#font-input", font)
-		b.waitJS("the font to load", `document.getElementById('font-msg').textContent.startsWith('Loaded')`, 20*time.Second)
-		if got := evalT[string](b, `document.getElementById('box-0-font').value`); got != "user-my-font" {
-			b.fatalf("caption 1 font = %q, want user-my-font", got)
-		}
-		b.waitPreview(n)
-		b.settle(300 * time.Millisecond)
-		if c, tot := diffCount(t, before, b.canvas(), 0, 0.3); c < tot/500 {
+		before, after, _ := b.redraw(func() {
+			b.upload("#font-input", font)
+			b.waitJS("the font to load", `document.getElementById('font-msg').textContent.startsWith('Loaded')`, 20*time.Second)
+			if got := evalT[string](b, `document.getElementById('box-0-font').value`); got != "user-my-font" {
+				b.fatalf("caption 1 font = %q, want user-my-font", got)
+			}
+		})
+		if c, tot := diffCount(t, before, after, 0, 0.3); c < tot/500 {
 			b.fatalf("the new font changed %d of %d pixels", c, tot)
 		}
 	})
@@ -224,10 +204,7 @@ func TestUserFont(t *testing.T) {
 // TestAccessibility checks that every control has an accessible name in Chromium's accessibility
 // tree, that the keyboard alone reaches the editor's controls in order, and that focus is visible.
 func TestAccessibility(t *testing.T) {
-	s := startSite(t)
-	b := newBrowser(t, 1280, 900)
-	b.open(s.URL())
-	b.chooseImage(fixture("photo-800x600.jpg"))
+	_, b := startEditing(t)
 
 	t.Run("EveryControlHasAName", func(t *testing.T) {
 		b := b.on(t)

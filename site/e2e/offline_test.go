@@ -14,10 +14,7 @@ import (
 // and checks the editor comes back with the saved work, previews, downloads, and that Publish
 // says it needs a connection.
 func TestOffline(t *testing.T) {
-	s := startSite(t)
-	b := newBrowser(t, 1280, 900)
-	b.open(s.URL())
-	b.chooseImage(fixture("photo-800x600.jpg"))
+	_, b := startEditing(t)
 	b.typeCaption(0, "Works offline")
 	b.settle(500 * time.Millisecond)
 
@@ -67,14 +64,9 @@ func TestOffline(t *testing.T) {
 
 	t.Run("PreviewStillUpdates", func(t *testing.T) {
 		b := b.on(t)
-		b.settle(300 * time.Millisecond)
-		before := b.canvas()
-		n := b.previews()
-		b.typeCaption(0, "Still rendering")
-		b.waitPreview(n)
-		b.settle(300 * time.Millisecond)
+		before, after, _ := b.redraw(func() { b.typeCaption(0, "Still rendering") })
 		g := b.boxGeom(0)
-		if c, tot := diffCount(t, before, b.canvas(), g.Y, g.Y+g.H); c < tot/200 {
+		if c, tot := diffCount(t, before, after, g.Y, g.Y+g.H); c < tot/200 {
 			b.fatalf("offline typing changed only %d of %d pixels", c, tot)
 		}
 	})

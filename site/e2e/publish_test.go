@@ -96,10 +96,7 @@ func fetchImage(t *testing.T, url string) (string, image.Point) {
 // TestPublish publishes a meme, checks both objects in the gateway and the link, then shows that
 // publishing again uploads nothing new and that a changed meme uploads only the meme.
 func TestPublish(t *testing.T) {
-	s := startSite(t)
-	b := newBrowser(t, 1280, 900)
-	b.open(s.URL())
-	b.chooseImage(fixture("photo-800x600.jpg"))
+	s, b := startEditing(t)
 	b.typeCaption(0, "Published from a test")
 	b.settle(300 * time.Millisecond)
 	source, err := os.ReadFile(fixture("photo-800x600.jpg"))
@@ -220,10 +217,7 @@ func keys(m map[string][]object) []string {
 // TestPublishRecovers stops the gateway, publishes (it fails with a message and nothing is lost),
 // starts the gateway again and publishes: the second press finishes the job.
 func TestPublishRecovers(t *testing.T) {
-	s := startSite(t)
-	b := newBrowser(t, 1280, 900)
-	b.open(s.URL())
-	b.chooseImage(fixture("photo-800x600.jpg"))
+	s, b := startEditing(t)
 	b.typeCaption(0, "Storage is down")
 	b.settle(300 * time.Millisecond)
 	before := b.canvas()
@@ -295,10 +289,7 @@ func TestPublishRecovers(t *testing.T) {
 // TestPublishReportsRefusal publishes to a signer whose upload limit is below the image's size:
 // the refusal is not retried and its reason reaches the person.
 func TestPublishReportsRefusal(t *testing.T) {
-	s := startSite(t, func(o *localstack.Options) { o.MaxUploadBytes = 10_000 })
-	b := newBrowser(t, 1280, 900)
-	b.open(s.URL())
-	b.chooseImage(fixture("photo-800x600.jpg"))
+	s, b := startEditing(t, func(o *localstack.Options) { o.MaxUploadBytes = 10_000 })
 	b.watchProgress() // a retry would say "trying again"
 	link, msg := b.publish()
 	if link != "" {
