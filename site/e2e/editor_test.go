@@ -218,12 +218,8 @@ func TestEditor(t *testing.T) {
 
 	t.Run("WorkSurvivesAReload", func(t *testing.T) {
 		b := b.on(t)
-		b.settle(500 * time.Millisecond) // the document is saved 250 ms after the last edit
 		want := b.boxGeom(0)
-		b.do(chromedp.Reload())
-		b.waitReady()
-		b.waitJS("the restored image", `document.documentElement.dataset.image === 'loaded'`, 30*time.Second)
-		b.waitPreview(0)
+		b.reloadRestored()
 		if got := evalT[string](b, `document.getElementById('box-0-text').value`); got != "Hello e2e" {
 			b.fatalf("after reload caption 1 = %q", got)
 		}

@@ -245,6 +245,42 @@ func (b *browser) waitReady() {
 	}
 }
 
+// savedDocMatches is true once the document saved in IndexedDB (see storage.js) holds what the
+// editor shows: every caption's text, font and place.
+const savedDocMatches = `new Promise((resolve) => {
+  const req = indexedDB.open('memeforge');
+  req.onerror = () => resolve(false);
+  req.onsuccess = () => {
+    const db = req.result;
+    if (!db.objectStoreNames.contains('kv')) { db.close(); resolve(false); return; }
+    const get = db.transaction('kv').objectStore('kv').get('doc');
+    get.onerror = () => { db.close(); resolve(false); };
+    get.onsuccess = () => {
+      db.close();
+      const d = get.result;
+      const shown = document.querySelectorAll('#overlay .box');
+      resolve(!!d && d.spec.boxes.length === shown.length && d.spec.boxes.every((bx, i) => {
+        const s = shown[i].style;
+        const near = (css, v) => Math.abs(parseFloat(css) / 100 - v) < 1e-9;
+        return bx.text === document.getElementById('box-' + i + '-text').value &&
+          bx.font === document.getElementById('box-' + i + '-font').value &&
+          near(s.left, bx.x) && near(s.top, bx.y) && near(s.width, bx.w) && near(s.height, bx.h);
+      }));
+    };
+  };
+})`
+
+// reloadRestored waits until the work is saved, reloads the page and waits until the saved image
+// is back and previewed.
+func (b *browser) reloadRestored() {
+	b.t.Helper()
+	b.waitAsync("the work to be saved", savedDocMatches, 10*time.Second)
+	b.do(chromedp.Reload())
+	b.waitReady()
+	b.waitJS("the restored image", `document.documentElement.dataset.image === 'loaded'`, 30*time.Second)
+	b.waitPreview(0)
+}
+
 func (b *browser) previews() int { return evalT[int](b, `window.__mf.previews.length`) }
 
 // waitPreview waits until more than n previews have been drawn.

@@ -187,10 +187,7 @@ func TestUserFont(t *testing.T) {
 	})
 	t.Run("KeepsTheFontAfterReload", func(t *testing.T) {
 		b := b.on(t)
-		b.settle(500 * time.Millisecond)
-		b.do(chromedp.Reload())
-		b.waitReady()
-		b.waitPreview(0)
+		b.reloadRestored()
 		if msg := b.text("#image-msg"); msg != "" {
 			b.fatalf("after reload: %s", msg)
 		}

@@ -16,7 +16,6 @@ import (
 func TestOffline(t *testing.T) {
 	_, b := startEditing(t)
 	b.typeCaption(0, "Works offline")
-	b.settle(500 * time.Millisecond)
 
 	// The service worker has installed (precached everything) and controls the page.
 	b.waitJS("the service worker to control the page", `navigator.serviceWorker.controller !== null`, 60*time.Second)
@@ -50,10 +49,7 @@ func TestOffline(t *testing.T) {
 
 	t.Run("ReloadRestoresTheEditor", func(t *testing.T) {
 		b := b.on(t)
-		b.do(chromedp.Reload())
-		b.waitReady()
-		b.waitJS("the restored image", `document.documentElement.dataset.image === 'loaded'`, 30*time.Second)
-		b.waitPreview(0)
+		b.reloadRestored()
 		if got := evalT[string](b, `document.getElementById('box-0-text').value`); got != "Works offline" {
 			b.fatalf("caption after an offline reload = %q", got)
 		}

@@ -254,9 +254,7 @@ func TestPublishRecovers(t *testing.T) {
 		if c, _ := diffCount(t, before, b.canvas(), 0, 1); c != 0 {
 			b.fatalf("the preview changed (%d pixels) after the failed publish", c)
 		}
-		b.do(chromedp.Reload())
-		b.waitReady()
-		b.waitPreview(0)
+		b.reloadRestored()
 		if got := evalT[string](b, `document.getElementById('box-0-text').value`); got != "Storage is down" {
 			b.fatalf("caption after reloading = %q", got)
 		}
