@@ -45,7 +45,6 @@ const state = {
 let renderer = null;
 let rendererReady = false;
 let previewSeq = 0;
-let drawnSeq = 0;
 let publishing = false;
 
 function setMsg(el, text, kind = '') {
@@ -134,8 +133,7 @@ function sendPreview() {
   const { w, h } = previewSize();
   const sent = performance.now();
   renderer.call('preview', { spec: rs.json, width: w, height: h }).then((r) => {
-    if (r.stale || seq < drawnSeq) return;
-    drawnSeq = seq;
+    if (r.stale) return;
     const received = performance.now();
     draw(r);
     reportGlyphs(r.missing);

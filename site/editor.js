@@ -47,10 +47,6 @@ export class Editor {
     sel.value = current;
   }
 
-  change(event, opts = {}) {
-    this.onChange(event, opts);
-  }
-
   add(event) {
     if (this.spec.boxes.length >= MAX_BOXES) return;
     this.spec.boxes.push(defaultBox('middle'));
@@ -59,7 +55,7 @@ export class Editor {
     const ta = this.cards[this.selected].querySelector('textarea');
     ta.focus();
     ta.select();
-    this.change(event, { structural: true });
+    this.onChange(event);
   }
 
   remove(i, event) {
@@ -68,7 +64,7 @@ export class Editor {
     this.rebuild();
     if (this.cards.length) this.cards[this.selected].querySelector('textarea').focus();
     else this.addButton.focus();
-    this.change(event, { structural: true });
+    this.onChange(event);
   }
 
   select(i) {
@@ -160,7 +156,7 @@ export class Editor {
     }
     if (k !== 'text' && k !== 'sizePct') this.fillCard(card, b);
     if (k === 'rotation') this.placeOutline(i);
-    this.change(event);
+    this.onChange(event);
   }
 
   makeOutline(b, i) {
@@ -222,7 +218,7 @@ export class Editor {
     }
     normalizeBox(b);
     this.placeOutline(i);
-    this.change(e);
+    this.onChange(e);
   }
 
   startDrag(e, i, mode) {
@@ -253,14 +249,14 @@ export class Editor {
       }
       normalizeBox(b);
       this.placeOutline(i);
-      this.change(ev);
+      this.onChange(ev);
     };
     const end = (ev) => {
       if (ev.pointerId !== e.pointerId) return;
       el.removeEventListener('pointermove', move);
       el.removeEventListener('pointerup', end);
       el.removeEventListener('pointercancel', end);
-      this.change(ev, { dragEnd: true });
+      this.onChange(ev);
     };
     el.addEventListener('pointermove', move);
     el.addEventListener('pointerup', end);

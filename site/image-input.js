@@ -46,7 +46,7 @@ export async function readImage(file, maxBytes) {
   return { bytes, type, name: file.name || 'pasted image' };
 }
 
-// firstImageFile picks the first file from a DataTransfer (drop or paste); null if none.
+// firstFile picks the first file from a DataTransfer (drop or paste); null if none.
 export function firstFile(dt) {
   if (!dt) return null;
   if (dt.files && dt.files.length) return dt.files[0];

@@ -65,5 +65,5 @@ export function renderSpec(spec) {
     boxes.push(out);
     index.push(i);
   });
-  return { json: JSON.stringify({ boxes }), index, empty: boxes.length === 0 };
+  return { json: JSON.stringify({ boxes }), index };
 }

@@ -37,7 +37,6 @@ function tx(store, mode, fn) {
 
 export const get = (key) => tx('kv', 'readonly', (s) => s.get(key));
 export const put = (key, value) => tx('kv', 'readwrite', (s) => s.put(value, key));
-export const del = (key) => tx('kv', 'readwrite', (s) => s.delete(key));
 
 export const putFont = (font) => tx('fonts', 'readwrite', (s) => s.put(font));
 export const allFonts = () => tx('fonts', 'readonly', (s) => s.getAll());

@@ -92,8 +92,6 @@ async function run(msg) {
       return preview(msg);
     case 'final':
       return final(msg);
-    case 'missing':
-      return [await mf.missingGlyphs(msg.spec)];
     default:
       throw new Error(`unknown request ${msg.op}`);
   }
