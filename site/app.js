@@ -46,6 +46,7 @@ let renderer = null;
 let rendererReady = false;
 let previewSeq = 0;
 let publishing = false;
+let imagesTaken = 0; // files the person has started to open; restore() must not load over them
 
 function setMsg(el, text, kind = '') {
   el.textContent = text || '';
@@ -215,6 +216,7 @@ async function takeFile(file) {
     return;
   }
   setBusy(`Opening ${img.name}…`);
+  imagesTaken++;
   let info;
   const t0 = performance.now();
   try {
@@ -520,7 +522,7 @@ async function restore() {
   for (const f of fonts || []) {
     try { await addUserFont(f.name, f.label, new Uint8Array(await f.bytes.arrayBuffer())); } catch (err) { console.warn('memeforge: saved font skipped:', err); }
   }
-  if (state.image) return; // an image was chosen while starting: that is the work now
+  if (imagesTaken) return; // an image was chosen while starting: that is the work now
   if (doc) {
     state.spec = sanitizeSpec(doc.spec);
     state.selected = Number.isInteger(doc.selected) ? doc.selected : 0;
@@ -533,7 +535,11 @@ async function restore() {
   }
   if (image && image.blob) {
     try {
-      const info = await loadIntoRenderer(new Uint8Array(await image.blob.arrayBuffer()));
+      const bytes = new Uint8Array(await image.blob.arrayBuffer());
+      // Asked again after the last await, just before the renderer is: had the person chosen a
+      // file meanwhile, the saved image would load after theirs and silently replace it.
+      if (imagesTaken) return;
+      const info = await loadIntoRenderer(bytes);
       state.image = { ...image, width: info.width, height: info.height };
       showImage();
     } catch (err) {
