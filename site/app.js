@@ -238,7 +238,11 @@ async function takeFile(file) {
   els.format.value = state.format;
   updateQualityField();
   store.put('image', state.image).catch((err) => setMsg(els.imageMsg, `This image won't be kept after a reload (${err.message}).`));
+  // The document goes with the image at once, not 250 ms later: a new image restored with the old
+  // document would get the old captions and the old publish record, and Publish would skip its
+  // original as already uploaded.
   docSaver.schedule();
+  docSaver.flush();
   showImage();
   setMsg(els.publishMsg, '');
   els.publishResult.hidden = true;
