@@ -68,6 +68,18 @@ export interface RenderResult {
   overflow: number[];
 }
 
+export interface Rect { x: number; y: number; width: number; height: number }
+
+export interface PreviewResult extends RenderResult {
+  /** this frame's number, from 1; pass it back as `have` once it is on screen */
+  frame: number;
+  /** the part of the width x height preview that `pixels` holds
+   *  (changed.width*changed.height*4 bytes): all of it unless `have` named the previous frame,
+   *  then only what differs from it; width 0 when nothing changed.
+   *  Draw with putImageData(new ImageData(pixels, changed.width, changed.height), changed.x, changed.y). */
+  changed: Rect;
+}
+
 export interface Memeforge {
   /** Decodes JPEG, PNG, GIF (first frame) or WebP, upright by EXIF; replaces the previous image.
    *  Rejects images over 50 megapixels (checked from the header), 0x0 and corrupt files. */
@@ -76,8 +88,10 @@ export interface Memeforge {
    *  per-character fallback list ("dejavu", then "droid", as the site fetches them). */
   addFont(name: string, bytes: Uint8Array, fallback: boolean): Promise<FontInfo>;
   /** Renders specJSON over the image scaled to width x height (integers >= 1). The scaled image
-   *  and each unchanged caption are cached, so typing re-rasterizes only the edited caption. */
-  renderPreview(specJSON: string, width: number, height: number): Promise<RenderResult>;
+   *  and each unchanged caption are cached, so typing re-rasterizes only the edited caption.
+   *  have: the frame the caller shows (0 or absent: none); when it is the previous frame, only
+   *  the changed part is redrawn and returned. */
+  renderPreview(specJSON: string, width: number, height: number, have?: number): Promise<PreviewResult>;
   /** Renders at the image's full (oriented) resolution. */
   renderFinal(specJSON: string): Promise<RenderResult>;
   /** Renders at full resolution and encodes with Go's encoder; quality 1-100 for "jpeg"

@@ -153,8 +153,8 @@ func (f *face) addFont(args []js.Value) (func() (any, error), error) {
 }
 
 func (f *face) renderPreview(args []js.Value) (func() (any, error), error) {
-	if err := argc(args, 3); err != nil {
-		return nil, err
+	if len(args) != 3 && len(args) != 4 {
+		return nil, fmt.Errorf("want 3 or 4 arguments, got %d", len(args))
 	}
 	spec, err := specArg(args, 0)
 	if err != nil {
@@ -168,14 +168,27 @@ func (f *face) renderPreview(args []js.Value) (func() (any, error), error) {
 	if err != nil {
 		return nil, err
 	}
+	var have uint64
+	if len(args) == 4 {
+		v := args[3]
+		if v.Type() != js.TypeNumber || v.Float() != math.Trunc(v.Float()) || v.Float() < 0 || v.Float() > 1<<53 {
+			return nil, fmt.Errorf("have: want a frame number (an integer from 0), got %s", describe(v))
+		}
+		have = uint64(v.Float())
+	}
 	return func() (any, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
-		img, res, err := f.r.Preview(spec, w, h)
+		fr, res, err := f.r.PreviewFrame(spec, w, h, have)
 		if err != nil {
 			return nil, err
 		}
-		return f.result(img, res), nil
+		c := fr.Changed
+		out := f.result(fr.Image.SubImage(c).(*image.RGBA), res)
+		out["width"], out["height"] = w, h
+		out["frame"] = float64(fr.ID)
+		out["changed"] = map[string]any{"x": c.Min.X, "y": c.Min.Y, "width": c.Dx(), "height": c.Dy()}
+		return out, nil
 	}, nil
 }
 
@@ -255,7 +268,7 @@ func (f *face) missingGlyphs(args []js.Value) (func() (any, error), error) {
 }
 
 // result is the render answer: straight-alpha pixels ready for ImageData.
-func (f *face) result(img *image.RGBA, res meme.Result) any {
+func (f *face) result(img *image.RGBA, res meme.Result) map[string]any {
 	f.pix = meme.StraightAlpha(f.pix, img)
 	pixels := js.Global().Get("Uint8ClampedArray").New(len(f.pix))
 	js.CopyBytesToJS(pixels, f.pix)

@@ -19,6 +19,15 @@ type caption struct {
 	missing  []rune
 }
 
+// bounds is where the caption's layer lands on the output; empty when it
+// has none (or c is nil).
+func (c *caption) bounds() image.Rectangle {
+	if c == nil || c.img == nil {
+		return image.Rectangle{}
+	}
+	return c.img.Rect.Add(c.at)
+}
+
 // flatness is how far, in pixels, a flattened curve may stray from the true
 // one. Flattening here rather than in gg keeps a 4000 px glyph's curves to a
 // few segments each instead of one per pixel of length.
@@ -243,13 +252,13 @@ func (p *spanPainter) Paint(ss []raster.Span, done bool) {
 			sc[k] = (p.c[k]*cov + 127) / 255
 		}
 		k := 255 - sc[3]
+		s := sc[0] | sc[1]<<8 | sc[2]<<16 | sc[3]<<24
 		for i, d := range row {
-			var out uint32
-			for ch := 0; ch < 4; ch++ {
-				sh := 8 * ch
-				out |= (sc[ch] + ((d>>sh)&0xff*k+127)/255) << sh
+			if d == 0 {
+				row[i] = s // an empty layer pixel: most of an outline lands on them
+				continue
 			}
-			row[i] = out
+			row[i] = blend(s, d, k)
 		}
 	}
 }
@@ -258,8 +267,9 @@ func (p *spanPainter) Paint(ss []raster.Span, done bool) {
 // with its origin at at. A caption layer is mostly transparent and its
 // text mostly opaque, so those two cases are skipped and copied; only
 // antialiased edges are blended. image/draw's Over blends every pixel.
-func over(dst, src *image.RGBA, at image.Point) {
-	r := src.Rect.Add(at).Intersect(dst.Rect)
+// Only dst's pixels inside clip are touched.
+func over(dst, src *image.RGBA, at image.Point, clip image.Rectangle) {
+	r := src.Rect.Add(at).Intersect(dst.Rect).Intersect(clip)
 	if r.Empty() {
 		return
 	}
@@ -277,15 +287,24 @@ func over(dst, src *image.RGBA, at image.Point) {
 				d[i] = v
 				continue
 			}
-			k, dv := 255-a, d[i]
-			var out uint32
-			for sh := 0; sh < 32; sh += 8 {
-				c := (v>>sh)&0xff + ((dv>>sh)&0xff*k+127)/255
-				out |= min(c, 255) << sh
-			}
-			d[i] = out
+			d[i] = blend(v, d[i], 255-a)
 		}
 	}
+}
+
+// blend is premultiplied source-over for one pixel word: s + d*k/255 in
+// each channel, each product rounded as (x+127)/255, where k is 255 minus
+// s's alpha. Two channels share a multiply (red with blue, green with
+// alpha, 16 bits apart) and the division is the exact shift form of
+// (x+127)/255 for x up to 255*255, so no lane carries into the next. The
+// sum cannot carry either: s's channels are at most its alpha and the
+// scaled d's at most k.
+func blend(s, d, k uint32) uint32 {
+	rb := (d&0x00ff00ff)*k + 0x00800080
+	rb = (rb + (rb>>8)&0x00ff00ff) >> 8 & 0x00ff00ff
+	ga := (d>>8&0x00ff00ff)*k + 0x00800080
+	ga = (ga + (ga>>8)&0x00ff00ff) & 0xff00ff00
+	return s + (rb | ga)
 }
 
 // words views RGBA bytes as one little-endian uint32 per pixel (alpha in

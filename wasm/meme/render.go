@@ -42,6 +42,25 @@ type Renderer struct {
 	final   *image.RGBA
 
 	previewLayers, finalLayers layerCache
+
+	// The preview frame as it stands: its number and the layers painted on
+	// it, in box order. shown is nil when preview holds nothing reusable.
+	frame uint64
+	shown []*caption
+}
+
+// Frame is a preview with what a caller that keeps the previous one needs
+// to update it: the frame's number and the part of the image that changed.
+type Frame struct {
+	// Image is the whole preview. It belongs to the Renderer and stays
+	// valid until its next call.
+	Image *image.RGBA
+	// ID numbers the frames of one Renderer from 1.
+	ID uint64
+	// Changed is the part of Image that differs from the frame the caller
+	// said it has: all of it unless that was the previous frame; empty when
+	// nothing changed.
+	Changed image.Rectangle
 }
 
 // NewRenderer returns a Renderer drawing with fs.
@@ -64,6 +83,7 @@ func (r *Renderer) SetImage(img *image.RGBA) error {
 	}
 	r.src = img
 	r.base = nil
+	r.shown = nil
 	return nil
 }
 
@@ -85,25 +105,94 @@ var ErrNoImage = errors.New("meme: no image loaded")
 
 // Preview renders spec over the image scaled to w x h.
 func (r *Renderer) Preview(spec Spec, w, h int) (*image.RGBA, Result, error) {
+	f, res, err := r.PreviewFrame(spec, w, h, 0)
+	return f.Image, res, err
+}
+
+// PreviewFrame is Preview for a caller that keeps the frame it was given
+// last (have; 0 for none): when that is this Renderer's previous frame,
+// only the part that changes is redrawn, and Changed says which part to
+// copy. Typing in one caption then costs that caption's area, not a
+// whole-image copy and a blend of every caption.
+func (r *Renderer) PreviewFrame(spec Spec, w, h int, have uint64) (Frame, Result, error) {
 	if r.src == nil {
-		return nil, Result{}, ErrNoImage
+		return Frame{}, Result{}, ErrNoImage
 	}
 	if err := checkSize(w, h); err != nil {
-		return nil, Result{}, fmt.Errorf("meme: preview size: %w", err)
+		return Frame{}, Result{}, fmt.Errorf("meme: preview size: %w", err)
 	}
 	if w*h > MaxPixels {
-		return nil, Result{}, fmt.Errorf("meme: preview size %dx%d is over %d pixels", w, h, MaxPixels)
+		return Frame{}, Result{}, fmt.Errorf("meme: preview size %dx%d is over %d pixels", w, h, MaxPixels)
 	}
 	if err := spec.Validate(); err != nil {
-		return nil, Result{}, err
+		return Frame{}, Result{}, err
+	}
+	caps, res, err := r.previewLayers.layers(spec, r.fonts, w, h)
+	if err != nil {
+		return Frame{}, Result{}, err
 	}
 	if r.base == nil || r.base.Rect.Dx() != w || r.base.Rect.Dy() != h {
 		r.base = scaleTo(r.base, r.src, w, h)
+		r.shown = nil
 	}
-	r.preview = reuse(r.preview, w, h)
-	copy(r.preview.Pix, r.base.Pix)
-	res, err := r.previewLayers.compose(r.preview, spec, r.fonts)
-	return r.preview, res, err
+	if r.preview == nil || r.preview.Rect.Dx() != w || r.preview.Rect.Dy() != h {
+		r.preview = reuse(r.preview, w, h)
+		r.shown = nil
+	}
+	// Repaint what changed since the frame r.preview holds, all of it when
+	// it holds none; the caller gets all of it unless it has that frame.
+	repaint := r.preview.Rect
+	if r.shown != nil {
+		repaint = changed(r.shown, caps)
+	}
+	if !repaint.Empty() {
+		restore(r.preview, r.base, repaint)
+		for _, cp := range caps {
+			if cp.img != nil {
+				over(r.preview, cp.img, cp.at, repaint)
+			}
+		}
+	}
+	out := repaint
+	if r.shown == nil || have == 0 || have != r.frame {
+		out = r.preview.Rect
+	}
+	r.shown = caps
+	r.frame++
+	return Frame{Image: r.preview, ID: r.frame, Changed: out}, res, nil
+}
+
+// changed is the bounding box of every layer that is not the same at the
+// same place in the stack in both frames. Pixels outside it are covered by
+// the same layers in the same order, so they are already right.
+func changed(prev, next []*caption) image.Rectangle {
+	var d image.Rectangle
+	for i := range max(len(prev), len(next)) {
+		var p, n *caption
+		if i < len(prev) {
+			p = prev[i]
+		}
+		if i < len(next) {
+			n = next[i]
+		}
+		if p != n {
+			d = d.Union(p.bounds()).Union(n.bounds())
+		}
+	}
+	return d
+}
+
+// restore copies src's pixels inside r over dst's; both are the same size
+// with their origin at 0,0.
+func restore(dst, src *image.RGBA, r image.Rectangle) {
+	if r == dst.Rect && dst.Stride == src.Stride {
+		copy(dst.Pix, src.Pix)
+		return
+	}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		i := dst.PixOffset(r.Min.X, y)
+		copy(dst.Pix[i:i+4*r.Dx()], src.Pix[src.PixOffset(r.Min.X, y):])
+	}
 }
 
 // Final renders spec over the image at its full resolution.
@@ -114,10 +203,15 @@ func (r *Renderer) Final(spec Spec) (*image.RGBA, Result, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, Result{}, err
 	}
-	r.final = reuse(r.final, r.src.Rect.Dx(), r.src.Rect.Dy())
-	copy(r.final.Pix, r.src.Pix)
-	res, err := r.finalLayers.compose(r.final, spec, r.fonts)
-	return r.final, res, err
+	w, h := r.src.Rect.Dx(), r.src.Rect.Dy()
+	caps, res, err := r.finalLayers.layers(spec, r.fonts, w, h)
+	if err != nil {
+		return nil, Result{}, err
+	}
+	r.final = reuse(r.final, w, h)
+	restore(r.final, r.src, r.final.Rect)
+	paint(r.final, caps)
+	return r.final, res, nil
 }
 
 // Draw renders spec onto dst in place at dst's resolution: what the CLI
@@ -133,7 +227,12 @@ func Draw(dst *image.RGBA, spec Spec, fs *FontSet) (Result, error) {
 		dst = &image.RGBA{Pix: dst.Pix, Stride: dst.Stride, Rect: image.Rectangle{Max: dst.Rect.Size()}}
 	}
 	var c layerCache
-	return c.compose(dst, spec, fs)
+	caps, res, err := c.layers(spec, fs, dst.Rect.Dx(), dst.Rect.Dy())
+	if err != nil {
+		return Result{}, err
+	}
+	paint(dst, caps)
+	return res, nil
 }
 
 // Missing lists the characters of spec that no font in fs covers, each
@@ -204,25 +303,28 @@ type layerKey struct {
 // layerCache holds the layers of the last frame. Layers the next frame does
 // not use are dropped and their memory reused for new ones.
 type layerCache struct {
-	layers map[layerKey]*caption
+	cached map[layerKey]*caption
 	free   [][]byte
 }
 
-func (c *layerCache) compose(dst *image.RGBA, spec Spec, fs *FontSet) (Result, error) {
-	W, H := dst.Rect.Dx(), dst.Rect.Dy()
+// layers returns spec's caption layers for a W x H output in box order,
+// rasterizing those the last call did not have, and what the render could
+// not do perfectly.
+func (c *layerCache) layers(spec Spec, fs *FontSet, W, H int) ([]*caption, Result, error) {
 	next := make(map[layerKey]*caption, len(spec.Boxes))
+	caps := make([]*caption, 0, len(spec.Boxes))
 	var res Result
 	var missing []rune
 	for i, b := range spec.Boxes {
 		key := layerKey{box: b.resolve(), w: W, h: H, gen: fs.gen}
 		cp, ok := next[key]
 		if !ok {
-			cp, ok = c.layers[key]
+			cp, ok = c.cached[key]
 		}
 		if !ok {
 			var err error
 			if cp, err = c.render(fs, key); err != nil {
-				return Result{}, fmt.Errorf("meme: spec: boxes[%d]: %w", i, err)
+				return nil, Result{}, fmt.Errorf("meme: spec: boxes[%d]: %w", i, err)
 			}
 		}
 		next[key] = cp
@@ -238,18 +340,25 @@ func (c *layerCache) compose(dst *image.RGBA, spec Spec, fs *FontSet) (Result, e
 				missing = append(missing, r)
 			}
 		}
-		if cp.img != nil {
-			over(dst, cp.img, cp.at)
-		}
+		caps = append(caps, cp)
 	}
-	for k, cp := range c.layers {
+	for k, cp := range c.cached {
 		if _, kept := next[k]; !kept && cp.img != nil {
 			c.free = append(c.free, cp.img.Pix)
 		}
 	}
-	c.layers = next
+	c.cached = next
 	res.Missing = runeStrings(missing)
-	return res, nil
+	return caps, res, nil
+}
+
+// paint composites the layers onto all of dst, in order.
+func paint(dst *image.RGBA, caps []*caption) {
+	for _, cp := range caps {
+		if cp.img != nil {
+			over(dst, cp.img, cp.at, dst.Rect)
+		}
+	}
 }
 
 func (c *layerCache) render(fs *FontSet, key layerKey) (*caption, error) {

@@ -236,7 +236,7 @@ func TestRendererCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	bottomKey := layerKey{box: spec.Boxes[1].resolve(), w: 800, h: 600, gen: fs.gen}
-	before := r.previewLayers.layers[bottomKey]
+	before := r.previewLayers.cached[bottomKey]
 	base := r.base
 
 	spec.Boxes[0].Text = "top text changed"
@@ -245,11 +245,11 @@ func TestRendererCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("KeepsUnchangedCaptionLayer", func(t *testing.T) {
-		if before == nil || r.previewLayers.layers[bottomKey] != before {
+		if before == nil || r.previewLayers.cached[bottomKey] != before {
 			t.Fatal("the unchanged caption was rasterized again")
 		}
-		if len(r.previewLayers.layers) != 2 {
-			t.Fatalf("%d layers cached, want 2", len(r.previewLayers.layers))
+		if len(r.previewLayers.cached) != 2 {
+			t.Fatalf("%d layers cached, want 2", len(r.previewLayers.cached))
 		}
 	})
 	t.Run("KeepsScaledBase", func(t *testing.T) {
@@ -299,8 +299,8 @@ func TestRendererCache(t *testing.T) {
 		if _, _, err := r.Preview(s, 800, 600); err != nil {
 			t.Fatal(err)
 		}
-		if len(r.previewLayers.layers) != 1 {
-			t.Fatalf("%d layers", len(r.previewLayers.layers))
+		if len(r.previewLayers.cached) != 1 {
+			t.Fatalf("%d layers", len(r.previewLayers.cached))
 		}
 	})
 }

@@ -67,6 +67,28 @@ await check("RenderPreviewSamePixelsAsNative", async () => {
   assert(r.missing.length === 0 && r.overflow.length === 0, JSON.stringify([r.missing, r.overflow]));
   assert(sha(r.pixels) === env.PREVIEW_SHA256, "preview pixels differ from the native render");
 });
+await check("RenderPreviewSendsOnlyWhatChanged", async () => {
+  const full = await mf.renderPreview(spec, 160, 120);
+  assert(full.changed.x === 0 && full.changed.width === 160 && full.changed.height === 120, "no have: whole frame " + JSON.stringify(full.changed));
+  const same = await mf.renderPreview(spec, 160, 120, full.frame);
+  assert(same.frame === full.frame + 1, "frame numbers");
+  assert(same.changed.width === 0 && same.pixels.length === 0, "same spec: nothing changed " + JSON.stringify(same.changed));
+  const edited = JSON.parse(spec);
+  edited.boxes[0].text = "changed";
+  const e = await mf.renderPreview(JSON.stringify(edited), 160, 120, same.frame);
+  const c = e.changed;
+  assert(c.width > 0 && c.height > 0 && c.width * c.height < 160 * 120, "edit: a part " + JSON.stringify(c));
+  assert(e.pixels.length === c.width * c.height * 4, "pixels cover changed");
+  // Patch the held frame and compare with a whole render of the edited spec.
+  const held = Uint8ClampedArray.from(full.pixels);
+  for (let y = 0; y < c.height; y++)
+    held.set(e.pixels.subarray(y * c.width * 4, (y + 1) * c.width * 4), ((c.y + y) * 160 + c.x) * 4);
+  const whole = await mf.renderPreview(JSON.stringify(edited), 160, 120, 0);
+  assert(whole.changed.width === 160, "have 0: whole frame");
+  assert(sha(held) === sha(whole.pixels), "patched frame differs from a whole render");
+  const stale = await mf.renderPreview(spec, 160, 120, e.frame);
+  assert(stale.changed.width === 160 && stale.changed.height === 120, "have names an older frame: whole frame " + JSON.stringify(stale.changed));
+});
 await check("RenderFinalSamePixelsAsNative", async () => {
   const r = await mf.renderFinal(spec);
   assert(r.width === 320 && r.height === 240, "size");
@@ -101,6 +123,9 @@ const bad = [
   ["PreviewNaNWidth", () => mf.renderPreview(spec, NaN, 10), "width"],
   ["PreviewHugeWidth", () => mf.renderPreview(spec, 1e9, 10), "width"],
   ["PreviewWidthAsString", () => mf.renderPreview(spec, "10", 10), "width: want a number"],
+  ["PreviewHaveNegative", () => mf.renderPreview(spec, 10, 10, -1), "have: want a frame number"],
+  ["PreviewHaveString", () => mf.renderPreview(spec, 10, 10, "3"), "have: want a frame number"],
+  ["PreviewFiveArgs", () => mf.renderPreview(spec, 10, 10, 1, 2), "want 3 or 4 arguments"],
   ["PreviewUnknownFont", () => mf.renderPreview('{"boxes":[{"text":"a","x":0,"y":0,"w":1,"h":1,"font":"comic"}]}', 10, 10), 'font "comic" is not loaded'],
   ["EncodeBadFormat", () => mf.encode(spec, "bmp", 1), "format"],
   ["EncodeBadQuality", () => mf.encode(spec, "jpeg", 101), "quality"],
