@@ -133,7 +133,7 @@ function sendPreview() {
   const rs = renderSpec(state.spec);
   const { w, h } = previewSize();
   const sent = performance.now();
-  renderer.call('preview', { spec: rs.json, width: w, height: h }).then((r) => {
+  renderer.call('preview', { spec: rs.json, width: w, height: h, have: shownFrame }).then((r) => {
     if (r.stale) return;
     const received = performance.now();
     draw(r);
@@ -143,7 +143,10 @@ function sendPreview() {
     const drawn = performance.now();
     requestAnimationFrame(() => {
       document.dispatchEvent(new CustomEvent('memeforge:preview', {
-        detail: { seq, start, sent, received, drawn, frame: performance.now(), renderMs: r.renderMs, width: r.width, height: r.height },
+        detail: {
+          seq, start, sent, received, drawn, frame: performance.now(), renderMs: r.renderMs, width: r.width, height: r.height,
+          changed: r.changed ? r.changed.width * r.changed.height : r.width * r.height, spec: rs.json,
+        },
       }));
     });
   }, (err) => {
@@ -154,14 +157,29 @@ function sendPreview() {
   });
 }
 
+// The renderer's number for the frame on the canvas (0: none). It is sent with each preview
+// request, so the answer carries only the part that changed since, not the whole image.
+let shownFrame = 0;
+
 function draw(r) {
+  const c = r.changed || { x: 0, y: 0, width: r.width, height: r.height };
   if (els.canvas.width !== r.width || els.canvas.height !== r.height) {
     els.canvas.width = r.width;
     els.canvas.height = r.height;
+    if (c.width !== r.width || c.height !== r.height) {
+      // Only a part, for a canvas that was just cleared: can't happen while shownFrame is kept
+      // right, but if it does, ask for the whole frame rather than show a hole.
+      shownFrame = 0;
+      requestPreview();
+      return;
+    }
   }
-  const px = r.pixels instanceof Uint8ClampedArray ? r.pixels
-    : new Uint8ClampedArray(r.pixels.buffer, r.pixels.byteOffset, r.pixels.byteLength);
-  ctx2d.putImageData(new ImageData(px, r.width, r.height), 0, 0);
+  if (c.width > 0 && c.height > 0) {
+    const px = r.pixels instanceof Uint8ClampedArray ? r.pixels
+      : new Uint8ClampedArray(r.pixels.buffer, r.pixels.byteOffset, r.pixels.byteLength);
+    ctx2d.putImageData(new ImageData(px, c.width, c.height), c.x, c.y);
+  }
+  shownFrame = r.frame || 0;
 }
 
 let fontsLoading = '';

@@ -157,10 +157,11 @@ function transferable(pixels) {
 
 async function preview(msg) {
   const t0 = performance.now();
-  const res = await renderWithFallbacks(() => mf.renderPreview(msg.spec, msg.width, msg.height), msg.spec);
+  // have: the frame the page shows; the renderer then sends only what changed since it.
+  const res = await renderWithFallbacks(() => mf.renderPreview(msg.spec, msg.width, msg.height, msg.have || 0), msg.spec);
   const pixels = transferable(res.pixels);
   const out = {
-    width: res.width, height: res.height, pixels,
+    width: res.width, height: res.height, pixels, frame: res.frame, changed: res.changed,
     missing: Array.from(res.missing || []), overflow: Array.from(res.overflow || []),
     renderMs: performance.now() - t0,
   };

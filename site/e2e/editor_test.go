@@ -216,6 +216,44 @@ func TestEditor(t *testing.T) {
 		b.waitJS("the glyph message to clear", `document.getElementById('glyph-msg').textContent === ''`, 30*time.Second)
 	})
 
+	// Every preview above was sent as only the part that changed since the frame before, patched
+	// onto the canvas: after all those edits the canvas must equal one whole render of the same spec.
+	t.Run("PartialRedrawsAddUpToAWholeRender", func(t *testing.T) {
+		b := b.on(t)
+		b.settle(300 * time.Millisecond)
+		data, err := os.ReadFile(fixture("photo-800x600.jpg"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		type result struct{ Partial, Previews, Width, Height, Differ int }
+		got := evalT[result](b, fmt.Sprintf(`(async () => {
+		  const ps = window.__mf.previews, last = ps.at(-1);
+		  const w = new Worker('worker.js');
+		  const replies = new Map();
+		  const call = (id, msg) => new Promise((resolve) => { replies.set(id, resolve); w.postMessage({ id, ...msg }); });
+		  w.onmessage = (e) => { if (e.data.id && replies.has(e.data.id)) replies.get(e.data.id)(e.data); };
+		  const bytes = Uint8Array.from(atob(%q), (c) => c.charCodeAt(0));
+		  const loaded = await call(1, { op: 'loadImage', bytes });
+		  if (!loaded.ok) throw new Error(loaded.error);
+		  const m = await call(2, { op: 'preview', spec: last.spec, width: last.width, height: last.height });
+		  w.terminate();
+		  if (!m.ok) throw new Error(m.error);
+		  const c = document.getElementById('preview');
+		  const shown = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+		  const whole = m.result.pixels;
+		  let differ = shown.length === whole.length ? 0 : -1;
+		  for (let i = 0; differ >= 0 && i < whole.length; i++) if (shown[i] !== whole[i]) differ++;
+		  return { Partial: ps.filter((p) => p.changed < p.width * p.height).length, Previews: ps.length,
+		    Width: m.result.width, Height: m.result.height, Differ: differ };
+		})()`, b64(data)))
+		if got.Differ != 0 {
+			b.fatalf("the canvas differs from a whole render of its spec (%dx%d) in %d bytes (-1: size)", got.Width, got.Height, got.Differ)
+		}
+		if got.Partial < got.Previews/2 {
+			b.fatalf("only %d of %d previews were partial; edits to one caption should send only its part", got.Partial, got.Previews)
+		}
+	})
+
 	t.Run("WorkSurvivesAReload", func(t *testing.T) {
 		b := b.on(t)
 		want := b.boxGeom(0)
