@@ -83,11 +83,14 @@ function fontList() {
 
 // ---- preview -----------------------------------------------------------------------------------
 
+// On narrow screens the preview sticks to the top while captions are edited below: keep it short.
+// One query list, read on every preview, not a new one per keystroke.
+const narrowScreen = window.matchMedia('(max-width: 900px)');
+
 function previewSize() {
   const img = state.image;
   const avail = els.stage.parentElement.clientWidth;
-  // On narrow screens the preview sticks to the top while captions are edited below: keep it short.
-  const narrow = window.matchMedia('(max-width: 900px)').matches;
+  const narrow = narrowScreen.matches;
   const maxH = narrow ? Math.max(160, window.innerHeight * 0.42) : Math.max(240, window.innerHeight * 0.72);
   const aspect = img.width / img.height;
   const cssW = Math.max(1, Math.min(avail, maxH * aspect));
