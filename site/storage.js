@@ -15,10 +15,14 @@ function open() {
       if (!db.objectStoreNames.contains('kv')) db.createObjectStore('kv');
       if (!db.objectStoreNames.contains('fonts')) db.createObjectStore('fonts', { keyPath: 'name' });
     };
-    req.onsuccess = () => resolve(req.result);
+    let blocked = false;
+    // A blocked open still succeeds once the older tab lets go; by then a retry has its own.
+    req.onsuccess = () => { if (blocked) req.result.close(); else resolve(req.result); };
     req.onerror = () => reject(req.error);
-    req.onblocked = () => reject(new Error('the saved work is open in an older tab; close it and reload'));
+    req.onblocked = () => { blocked = true; reject(new Error('the saved work is open in an older tab; close it and reload')); };
   });
+  // A failure is not kept: it may pass (an older tab closed, a busy disk), so the next call tries again.
+  dbPromise.catch(() => { dbPromise = null; });
   return dbPromise;
 }
 
