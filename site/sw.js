@@ -2,7 +2,8 @@
 // - Precaches the app shell, the WASM module, wasm_exec.js and the fonts under a cache named for
 //   this build (scripts/build-site.sh replaces the version with a content hash), and deletes every
 //   other memeforge cache on activate.
-// - The page itself and config.json: network first (a deploy shows up at once), cache when offline.
+// - The page itself and config.json: network first (a deploy shows up at once), cache when offline
+//   or when the server answers with an error.
 // - The rest of the shell: cache first.
 // - /api/* and anything not in the shell (published memes, the bucket) is never touched or cached.
 'use strict';
@@ -62,16 +63,21 @@ async function networkFirst(req, path) {
     if (resp.ok && resp.type === 'basic') cache.put(key, resp.clone());
     return resp;
   });
+  let resp = null;
   try {
-    return await Promise.race([
+    resp = await Promise.race([
       network,
       new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), NETWORK_TIMEOUT_MS)),
     ]);
-  } catch (err) {
-    const hit = await cache.match(key);
-    if (hit) return hit;
-    return network; // nothing cached: let the page see the network's own answer or error
+    // A redirect is the server's answer too; an error status (a broken deploy, an origin down
+    // behind the CDN) is not: the cached app serves better than the error page.
+    if (resp.ok || resp.type === 'opaqueredirect') return resp;
+  } catch {
+    // offline, or no answer in time: the cache answers
   }
+  const hit = await cache.match(key);
+  if (hit) return hit;
+  return resp || network; // nothing cached: let the page see the network's own answer or error
 }
 
 async function cacheFirst(req) {
