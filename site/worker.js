@@ -21,13 +21,13 @@ async function start() {
   const go = new Go();
   const resp = await fetch('memeforge.wasm');
   if (!resp.ok) throw new Error(`could not load the renderer (memeforge.wasm: HTTP ${resp.status})`);
-  let instance;
-  try {
-    ({ instance } = await WebAssembly.instantiateStreaming(resp.clone(), go.importObject));
-  } catch (err) {
-    // A server that labels .wasm with another type breaks streaming; compile from bytes instead.
-    ({ instance } = await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject));
-  }
+  // Streaming compiles while the bytes arrive but refuses a response not labelled exactly
+  // application/wasm, after taking its body. Ask first, rather than hold a clone of the 4.7 MB body
+  // for a retry: a server that labels .wasm otherwise gets the module compiled from its bytes.
+  const type = (resp.headers.get('content-type') || '').trim().toLowerCase();
+  const { instance } = type === 'application/wasm'
+    ? await WebAssembly.instantiateStreaming(resp, go.importObject)
+    : await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
   go.run(instance).then(() => { mf = null; post({ event: 'exited' }); });
   // main() sets the global before it blocks; give the scheduler a few turns in case it yields first.
   for (let i = 0; !self.memeforge && i < 200; i++) await sleep(5);

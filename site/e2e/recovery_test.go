@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -114,4 +115,27 @@ func TestBrokenServerGetsTheCachedApp(t *testing.T) {
 		b.do(chromedp.Reload())
 		b.waitJS("the server's error page", `document.body && document.body.textContent.includes('the server is broken (a test)')`, 30*time.Second)
 	})
+}
+
+// TestWasmServedAsAnotherType serves memeforge.wasm as application/octet-stream, as some hosts
+// do: the renderer still starts (compiled from the bytes) and previews.
+func TestWasmServedAsAnotherType(t *testing.T) {
+	s := startSite(t)
+	var relabelled atomic.Int32
+	u := front(t, s, nil, func(resp *http.Response) error {
+		if strings.HasSuffix(resp.Request.URL.Path, ".wasm") {
+			resp.Header.Set("Content-Type", "application/octet-stream")
+			relabelled.Add(1)
+		}
+		return nil
+	})
+	b := newBrowser(t, 1280, 900)
+	b.open(u)
+	if relabelled.Load() == 0 {
+		b.fatalf("memeforge.wasm never passed through the front server")
+	}
+	if ct := evalT[string](b, `fetch('memeforge.wasm').then((r) => r.headers.get('content-type'))`); ct != "application/octet-stream" {
+		b.fatalf("the page gets memeforge.wasm as %q; the test needs it mislabelled", ct)
+	}
+	b.chooseImage(fixture("photo-800x600.jpg"))
 }
