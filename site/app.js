@@ -45,7 +45,7 @@ const state = {
 let renderer = null;
 let rendererReady = false;
 let previewSeq = 0;
-let publishing = false;
+let publishing = null; // the image whose publish is in flight
 let imagesTaken = 0; // files the person has started to open; restore() must not load over them
 
 function setMsg(el, text, kind = '') {
@@ -267,6 +267,7 @@ async function takeFile(file) {
   showImage();
   setMsg(els.publishMsg, '');
   els.publishResult.hidden = true;
+  els.progressWrap.hidden = true; // a publish of the last image may still run; it no longer shows
   // Hand the keyboard to the first caption so typing starts right away.
   const first = els.boxList.querySelector('textarea');
   if (first) first.focus({ preventScroll: true });
@@ -461,44 +462,52 @@ function updatePublishUI() {
 
 function wirePublish() {
   els.publish.addEventListener('click', async () => {
-    if (publishing || !state.image) return;
-    publishing = true;
+    const img = state.image;
+    if (!img || publishing === img) return;
+    publishing = img;
+    // Another image may be opened before this finishes: from then on this publish writes only into
+    // its own image's record and shows nothing, so the page never offers its link for the new image.
+    const pub = state.pub;
+    const shown = () => state.image === img;
     els.publish.disabled = true;
     els.progressWrap.hidden = false;
     els.progress.value = 0;
     setMsg(els.publishMsg, '');
     const onProgress = (frac, label) => {
+      if (!shown()) return;
       if (frac !== null) els.progress.value = Math.round(frac * 100);
       if (label) els.progressLabel.textContent = label;
     };
     try {
       const url = await publish({
         signPath: config.signPath,
-        pub: state.pub,
-        original: { blob: state.image.blob, type: state.image.type },
+        pub,
+        original: { blob: img.blob, type: img.type },
         memeFor: memeIdentity(),
         renderMeme: async () => { const r = await renderFinal(state.format); return { blob: r.blob, type: r.type }; },
         onProgress,
-        onSaved: () => { docSaver.schedule(); docSaver.flush(); },
+        onSaved: () => { if (shown()) { docSaver.schedule(); docSaver.flush(); } },
       });
+      if (!shown()) return;
       els.progressWrap.hidden = true;
       setMsg(els.publishMsg, 'Published. Anyone with the link can see it.', 'ok');
       updatePublishUI();
       els.publishLink.href = url;
       els.publishLink.focus();
     } catch (err) {
+      if (!shown()) return;
       els.progressWrap.hidden = true;
       let text = err instanceof PublishError ? err.message : `Publishing failed: ${err.message}.`;
       if (text !== OFFLINE_MESSAGE) {
-        text += state.pub.original
+        text += pub.original
           ? ' The original image is already uploaded. Your meme is kept here — press Finish publishing to upload the rest.'
           : ' Your meme is kept here — press Publish to try again.';
       }
       setMsg(els.publishMsg, text, 'error');
       updatePublishUI();
     } finally {
-      publishing = false;
-      els.publish.disabled = false;
+      if (publishing === img) publishing = null;
+      if (shown()) els.publish.disabled = false;
     }
   });
   els.copyLink.addEventListener('click', async () => {

@@ -311,3 +311,73 @@ func (b *browser) watchProgress() {
 	  new MutationObserver(() => window.__labels.push(document.getElementById('publish-progress-label').textContent))
 	    .observe(document.getElementById('publish-progress-label'), { childList: true, characterData: true, subtree: true });`))
 }
+
+// TestPublishOfAnImageNoLongerShown opens another image after a publish and during one: the old
+// image's link, messages and progress never show for the new image, nor does its publish land in
+// the new image's record, so publishing the new image uploads its own original.
+func TestPublishOfAnImageNoLongerShown(t *testing.T) {
+	s, b := startEditing(t)
+	b.typeCaption(0, "The first image")
+	b.settle(300 * time.Millisecond)
+	shownForNewImage := func(b *browser) {
+		b.t.Helper()
+		if msg := b.text("#publish-msg"); msg != "" {
+			b.fatalf("the new image shows the publish message %q", msg)
+		}
+		if evalT[bool](b, `!document.getElementById('publish-result').hidden`) {
+			b.fatalf("the new image shows the link %q", evalT[string](b, `document.getElementById('publish-link').href`))
+		}
+		if evalT[bool](b, `!document.getElementById('publish-progress-wrap').hidden`) {
+			b.fatalf("the new image shows publish progress %q", b.text("#publish-progress-label"))
+		}
+	}
+
+	t.Run("ALinkGoesWithItsImage", func(t *testing.T) {
+		b := b.on(t)
+		if link, msg := b.publish(); link == "" {
+			b.fatalf("publish failed: %q", msg)
+		}
+		b.chooseImage(fixture("tall-300x450.png"))
+		shownForNewImage(b)
+	})
+
+	t.Run("APublishFinishingLateShowsNothing", func(t *testing.T) {
+		b := b.on(t)
+		// Hold the page's requests to the signer until the next image is open, and count the
+		// uploads that finish.
+		b.do(chromedp.Evaluate[chromedp.Void](`(() => {
+		  window.__signHeld = new Promise((r) => { window.__releaseSign = r; });
+		  const f = window.fetch;
+		  window.fetch = async (...a) => { if (String(a[0]).includes('/api/sign')) await window.__signHeld; return f.apply(window, a); };
+		  window.__uploads = 0;
+		  const send = XMLHttpRequest.prototype.send;
+		  XMLHttpRequest.prototype.send = function (...a) { this.addEventListener('loadend', () => window.__uploads++); return send.apply(this, a); };
+		})()`), chromedp.Click(chromedp.ID("publish")))
+		b.waitJS("the publish to ask the signer", `document.getElementById('publish-progress-label').textContent.startsWith('Asking')`, 30*time.Second)
+		b.chooseImage(fixture("small-200x150.gif"))
+		b.do(chromedp.Evaluate[chromedp.Void](`window.__releaseSign()`))
+		b.waitJS("the old image's two uploads", `window.__uploads >= 2`, 60*time.Second)
+		if objs := objects(t, s); len(objs["originals"]) != 2 || len(objs["memes"]) != 2 {
+			b.fatalf("bucket holds %v; want the old image's publish finished (two originals, two memes)", keys(objs))
+		}
+		shownForNewImage(b)
+	})
+
+	t.Run("TheNewImageUploadsItsOwnOriginal", func(t *testing.T) {
+		b := b.on(t)
+		gif, err := os.ReadFile(fixture("small-200x150.gif"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if link, msg := b.publish(); link == "" {
+			b.fatalf("publishing the new image failed: %q", msg)
+		}
+		found := false
+		for _, o := range objects(t, s)["originals"] {
+			found = found || bytes.Equal(o.Body, gif)
+		}
+		if !found {
+			b.fatalf("the new image's original was not uploaded: its record said it already was")
+		}
+	})
+}
