@@ -234,6 +234,7 @@ export class Editor {
     try { el.setPointerCapture(e.pointerId); } catch { /* synthetic pointers may not be capturable */ }
     const move = (ev) => {
       if (ev.pointerId !== e.pointerId) return;
+      const was = { x: b.x, y: b.y, w: b.w, h: b.h };
       let dx = ev.clientX - start.px;
       let dy = ev.clientY - start.py;
       if (mode === 'move') {
@@ -248,15 +249,17 @@ export class Editor {
         b.h = clamp(start.h + dy / rect.height, MIN_BOX, 1 - b.y);
       }
       normalizeBox(b);
+      if (b.x === was.x && b.y === was.y && b.w === was.w && b.h === was.h) return; // held still, or against an edge
       this.placeOutline(i);
       this.onChange(ev);
     };
+    // No change is reported when the pointer lets go: each move already reported its own, and a
+    // plain click (no move) changes nothing.
     const end = (ev) => {
       if (ev.pointerId !== e.pointerId) return;
       el.removeEventListener('pointermove', move);
       el.removeEventListener('pointerup', end);
       el.removeEventListener('pointercancel', end);
-      this.onChange(ev);
     };
     el.addEventListener('pointermove', move);
     el.addEventListener('pointerup', end);

@@ -406,3 +406,23 @@ func TestWorkerCoalescesPreviews(t *testing.T) {
 		b.fatalf("only %d of 20 queued previews were dropped as stale (rendered %v)", got.Stale, got.Rendered)
 	}
 }
+
+// TestClickingACaptionChangesNothing presses and lets go of a caption box without moving: the box
+// is selected and nothing is rendered again.
+func TestClickingACaptionChangesNothing(t *testing.T) {
+	_, b := startEditing(t)
+	b.settle(300 * time.Millisecond)
+	g := b.boxGeom(1)
+	n := b.previews()
+	b.do(chromedp.Click(chromedp.CSS(`.box[data-index="1"]`)))
+	b.settle(500 * time.Millisecond)
+	if !evalT[bool](b, `document.querySelector('.box[data-index="1"]').classList.contains('selected')`) {
+		b.fatalf("the clicked caption box is not selected")
+	}
+	if got := b.boxGeom(1); got != g {
+		b.fatalf("a click moved the box from %+v to %+v", g, got)
+	}
+	if drawn := b.previews() - n; drawn != 0 {
+		b.fatalf("a click on a caption box drew %d previews; nothing changed", drawn)
+	}
+}
