@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-
-	"golang.org/x/image/draw"
 )
 
 // Bounds on an output (preview or final), in pixels. Decoding refuses
@@ -261,9 +259,8 @@ func runeStrings(rs []rune) []string {
 	return out
 }
 
-// scaleTo resizes src into dst (reused when it is the right size). Kernel
-// Scale between *image.RGBA values takes x/image/draw's fast path; BiLinear
-// widens its support when shrinking, so a 12 MP photo does not alias.
+// scaleTo resizes src into dst (reused when it is the right size); when
+// src is already w x h it is returned as it is.
 func scaleTo(dst, src *image.RGBA, w, h int) *image.RGBA {
 	if src.Rect.Dx() == w && src.Rect.Dy() == h {
 		return src
@@ -272,7 +269,7 @@ func scaleTo(dst, src *image.RGBA, w, h int) *image.RGBA {
 		dst = nil
 	}
 	dst = reuse(dst, w, h)
-	draw.BiLinear.Scale(dst, dst.Rect, src, src.Rect, draw.Src, nil)
+	scaleRGBA(dst, src)
 	return dst
 }
 

@@ -1,0 +1,102 @@
+package meme
+
+import (
+	"fmt"
+	"image"
+	"testing"
+
+	"golang.org/x/image/draw"
+)
+
+func TestFilterTaps(t *testing.T) {
+	for _, c := range [][2]int{{800, 4000}, {600, 3000}, {3, 7}, {7, 3}, {1, 5}, {5, 1}, {640, 1280}, {1280, 640}, {999, 1000}, {1000, 999}} {
+		dn, sn := c[0], c[1]
+		t.Run(fmt.Sprintf("%dFrom%d", dn, sn), func(t *testing.T) {
+			for d, tp := range filterTaps(dn, sn) {
+				var sum uint32
+				for _, w := range tp.w {
+					sum += w
+				}
+				if sum != 1<<weightBits {
+					t.Fatalf("output %d: weights sum to %d", d, sum)
+				}
+				if tp.first < 0 || tp.first+len(tp.w) > sn || len(tp.w) == 0 {
+					t.Fatalf("output %d reads source %d..%d of %d", d, tp.first, tp.first+len(tp.w), sn)
+				}
+				if dn <= sn && len(tp.w) > sn/dn+2 {
+					t.Fatalf("output %d has %d taps shrinking %d to %d", d, len(tp.w), sn, dn)
+				}
+			}
+		})
+	}
+}
+
+func TestScale(t *testing.T) {
+	t.Run("FlatStaysFlat", func(t *testing.T) {
+		for _, c := range [][4]int{{4000, 3000, 800, 600}, {37, 23, 100, 71}, {100, 71, 37, 23}, {5, 5, 1, 1}, {1, 1, 9, 4}} {
+			src := image.NewRGBA(image.Rect(0, 0, c[0], c[1]))
+			for i := range src.Pix {
+				src.Pix[i] = []uint8{200, 13, 77, 255}[i%4]
+			}
+			dst := image.NewRGBA(image.Rect(0, 0, c[2], c[3]))
+			scaleRGBA(dst, src)
+			for i, v := range dst.Pix {
+				if want := src.Pix[i%4]; v != want {
+					t.Fatalf("%v: byte %d = %d, want %d", c, i, v, want)
+				}
+			}
+		}
+	})
+	t.Run("HalvingAveragesBlocks", func(t *testing.T) {
+		src := testImage(64, 48)
+		dst := image.NewRGBA(image.Rect(0, 0, 32, 24))
+		scaleRGBA(dst, src)
+		for y := range 24 {
+			for x := range 32 {
+				for ch := range 4 {
+					var sum int
+					for _, p := range [][2]int{{0, 0}, {1, 0}, {0, 1}, {1, 1}} {
+						sum += int(src.Pix[src.PixOffset(2*x+p[0], 2*y+p[1])+ch])
+					}
+					want := (sum + 2) / 4
+					if got := int(dst.Pix[dst.PixOffset(x, y)+ch]); got != want && got != want-1 {
+						t.Fatalf("(%d,%d) channel %d = %d, want the 2x2 mean %d", x, y, ch, got, want)
+					}
+				}
+			}
+		}
+	})
+	t.Run("DoublingInterpolates", func(t *testing.T) {
+		src := image.NewRGBA(image.Rect(0, 0, 2, 1))
+		copy(src.Pix, []uint8{0, 0, 0, 255, 200, 100, 40, 255})
+		dst := image.NewRGBA(image.Rect(0, 0, 4, 1))
+		scaleRGBA(dst, src)
+		// Output centres at source 0, 0.25, 0.75 and 1 (clamped at the ends).
+		want := []uint8{0, 0, 0, 255, 50, 25, 10, 255, 150, 75, 30, 255, 200, 100, 40, 255}
+		for i := range want {
+			if dst.Pix[i] != want[i] {
+				t.Fatalf("got %v, want %v", dst.Pix, want)
+			}
+		}
+	})
+	t.Run("CloseToBiLinear", func(t *testing.T) {
+		src := testImage(1280, 960)
+		for _, size := range [][2]int{{640, 480}, {300, 200}, {2000, 1500}} {
+			got := image.NewRGBA(image.Rect(0, 0, size[0], size[1]))
+			scaleRGBA(got, src)
+			ref := image.NewRGBA(got.Rect)
+			draw.BiLinear.Scale(ref, ref.Rect, src, src.Rect, draw.Src, nil)
+			if d := compare(got, ref); d.err != nil || d.mean > 2 || d.bigFrac > 0.01 {
+				t.Fatalf("%v: far from x/image/draw's BiLinear: %+v", size, d)
+			}
+		}
+	})
+}
+
+func BenchmarkScale4000x3000To800x600(b *testing.B) {
+	src := testImage(4000, 3000)
+	dst := image.NewRGBA(image.Rect(0, 0, 800, 600))
+	for b.Loop() {
+		scaleRGBA(dst, src)
+	}
+}
