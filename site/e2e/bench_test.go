@@ -50,18 +50,25 @@ func BenchmarkBrowser(tb *testing.B) {
 			time.Sleep(125 * time.Millisecond)
 		}
 		b.settle(300 * time.Millisecond)
-		type rec struct{ Start, Drawn, Frame, RenderMs float64 }
+		type rec struct{ Start, Sent, Received, Drawn, Frame, RenderMs float64 }
 		recs := evalT[[]rec](b, fmt.Sprintf(`window.__mf.previews.slice(%d)`, start))
 		if len(recs) != len(text) {
 			b.fatalf("got %d previews for %d keystrokes; want one each", len(recs), len(text))
 		}
-		var frame, drawn, render []float64
+		var frame, drawn, render, toSend, roundTrip, draw []float64
 		for _, r := range recs {
 			frame = append(frame, r.Frame-r.Start)
 			drawn = append(drawn, r.Drawn-r.Start)
 			render = append(render, r.RenderMs)
+			toSend = append(toSend, r.Sent-r.Start)
+			roundTrip = append(roundTrip, r.Received-r.Sent)
+			draw = append(draw, r.Drawn-r.Received)
 		}
 		t.Logf("preview %v, %d keystrokes", size, len(recs))
+		// Where the time goes, p50: input event to request posted, posted to answer received (the
+		// worker's render and both hops), answer to canvas drawn.
+		t.Logf("p50: event->sent %.1f ms, sent->received %.1f ms (render %.1f ms), received->drawn %.1f ms",
+			pct(toSend, 50), pct(roundTrip, 50), pct(render, 50), pct(draw, 50))
 		emit("browser_keystroke_to_preview_p50", pct(frame, 50), "ms")
 		emit("browser_keystroke_to_preview_p95", pct(frame, 95), "ms")
 		emit("browser_keystroke_to_canvas_drawn_p50", pct(drawn, 50), "ms")
