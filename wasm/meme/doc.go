@@ -20,6 +20,7 @@
 //	r := meme.NewRenderer(fs)               // cached, for the browser
 //	r.SetImage(img)
 //	preview, res, err := r.Preview(spec, 800, 600)
+//	frame, res, err := r.PreviewFrame(spec, 800, 600, have) // + frame.ID, frame.Changed
 //	final, res, err := r.Final(spec)
 //
 // Geometry is resolution independent: x and w are fractions of the image
@@ -38,7 +39,10 @@
 // The spec JSON is parsed by a small strict parser (json.go) rather than
 // encoding/json, which would cost a tenth of the WASM module's size budget.
 //
-// Renderer caches the image scaled to the preview size and each caption's
+// Renderer caches the image scaled to the preview size (scale.go: an
+// integer box filter, the same pixels on every GOARCH) and each caption's
 // layer keyed by its resolved box and the output size, so typing in one
-// caption re-rasterizes only that caption.
+// caption re-rasterizes only that caption. PreviewFrame also keeps the last
+// frame and repaints only the rectangle where layers changed; a caller that
+// holds the previous frame (the page's canvas) copies just that rectangle.
 package meme
