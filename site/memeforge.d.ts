@@ -99,9 +99,6 @@ export interface Memeforge {
   encode(specJSON: string, format: "png" | "jpeg", quality: number): Promise<Uint8Array>;
   /** Characters of specJSON that no loaded font covers: fetch the fallbacks when non-empty. */
   missingGlyphs(specJSON: string): Promise<string[]>;
-  /** Renders `rounds` (1-1000) throwaway previews on a private image, so V8 optimizes the render
-   *  path before the first keystroke; the loaded image and its cached frames are not touched. */
-  warm(rounds: number): Promise<number>;
   /** build version (git describe) */
   readonly version: string;
 }

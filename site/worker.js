@@ -60,21 +60,6 @@ self.onmessage = (e) => {
 };
 let pumpScheduled = false;
 
-// Warm-up: V8 runs WASM from a quick baseline compile at first and optimizes a function only once
-// it has run a while, so the first few dozen keystrokes would render about twice as slowly. While
-// nothing else is asked of the worker, render small throwaway previews (Go's warm, on an image of
-// its own) in short turns until the budget is spent; real requests always go first.
-const WARM_ROUNDS = 240, WARM_TURN = 12;
-let warmLeft = WARM_ROUNDS;
-function warmStep() {
-  if (!mf || warmLeft <= 0) return;
-  if (busy || queue.length) { setTimeout(warmStep, 100); return; }
-  busy = true;
-  mf.warm(WARM_TURN).then(() => { warmLeft -= WARM_TURN; }, () => { warmLeft = 0; })
-    .finally(() => { busy = false; setTimeout(pump, 0); setTimeout(warmStep, 0); });
-}
-ready.then(() => setTimeout(warmStep, 0), () => {});
-
 function pump() {
   if (busy || queue.length === 0) return;
   busy = true;

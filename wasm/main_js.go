@@ -48,7 +48,6 @@ func main() {
 		"renderFinal":   f.renderFinal,
 		"encode":        f.encode,
 		"missingGlyphs": f.missingGlyphs,
-		"warm":          f.warm,
 	}
 	for name, m := range methods {
 		obj.Set(name, js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -190,26 +189,6 @@ func (f *face) renderPreview(args []js.Value) (func() (any, error), error) {
 		out["frame"] = float64(fr.ID)
 		out["changed"] = map[string]any{"x": c.Min.X, "y": c.Min.Y, "width": c.Dx(), "height": c.Dy()}
 		return out, nil
-	}, nil
-}
-
-// warm renders n throwaway previews (see warmUp) so the render path is
-// optimized before the first real keystroke.
-func (f *face) warm(args []js.Value) (func() (any, error), error) {
-	if err := argc(args, 1); err != nil {
-		return nil, err
-	}
-	v := args[0]
-	if v.Type() != js.TypeNumber || v.Float() != math.Trunc(v.Float()) || v.Float() < 1 || v.Float() > 1000 {
-		return nil, fmt.Errorf("rounds: want an integer from 1 to 1000, got %s", describe(v))
-	}
-	n := v.Int()
-	return func() (any, error) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		var err error
-		f.pix, err = warmUp(f.fonts, n, f.pix)
-		return n, err
 	}, nil
 }
 

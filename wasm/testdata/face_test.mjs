@@ -38,7 +38,7 @@ const spec = env.SPEC;
 await check("ExposesOneObjectWithVersion", async () => {
   assert(typeof mf === "object", "no memeforge global");
   assert(typeof mf.version === "string" && mf.version.length > 0, "version");
-  for (const m of ["loadImage", "addFont", "renderPreview", "renderFinal", "encode", "missingGlyphs", "warm"])
+  for (const m of ["loadImage", "addFont", "renderPreview", "renderFinal", "encode", "missingGlyphs"])
     assert(typeof mf[m] === "function", m);
 });
 await check("RenderBeforeLoadRejects", () => rejects(mf.renderPreview(spec, 10, 10), "no image loaded"));
@@ -89,12 +89,6 @@ await check("RenderPreviewSendsOnlyWhatChanged", async () => {
   const stale = await mf.renderPreview(spec, 160, 120, e.frame);
   assert(stale.changed.width === 160 && stale.changed.height === 120, "have names an older frame: whole frame " + JSON.stringify(stale.changed));
 });
-await check("WarmLeavesTheLoadedImageAlone", async () => {
-  const n = await mf.warm(30);
-  assert(n === 30, "warm resolved " + n);
-  const r = await mf.renderPreview(spec, 160, 120);
-  assert(sha(r.pixels) === env.PREVIEW_SHA256, "preview after warm differs from the native render");
-});
 await check("RenderFinalSamePixelsAsNative", async () => {
   const r = await mf.renderFinal(spec);
   assert(r.width === 320 && r.height === 240, "size");
@@ -132,8 +126,6 @@ const bad = [
   ["PreviewHaveNegative", () => mf.renderPreview(spec, 10, 10, -1), "have: want a frame number"],
   ["PreviewHaveString", () => mf.renderPreview(spec, 10, 10, "3"), "have: want a frame number"],
   ["PreviewFiveArgs", () => mf.renderPreview(spec, 10, 10, 1, 2), "want 3 or 4 arguments"],
-  ["WarmZero", () => mf.warm(0), "rounds: want an integer from 1 to 1000"],
-  ["WarmString", () => mf.warm("10"), "rounds"],
   ["PreviewUnknownFont", () => mf.renderPreview('{"boxes":[{"text":"a","x":0,"y":0,"w":1,"h":1,"font":"comic"}]}', 10, 10), 'font "comic" is not loaded'],
   ["EncodeBadFormat", () => mf.encode(spec, "bmp", 1), "format"],
   ["EncodeBadQuality", () => mf.encode(spec, "jpeg", 101), "quality"],
