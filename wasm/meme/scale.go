@@ -1,9 +1,6 @@
 package meme
 
-import (
-	"image"
-	"math"
-)
+import "image"
 
 // The scaler behind previews: a separable filter in integer fixed point, so
 // every GOARCH gives the same pixels (a float version can differ where a
@@ -14,8 +11,12 @@ import (
 // module 12 KB compressed for the one call.
 
 // weightBits is the fixed-point precision of the filter weights: each
-// output pixel's weights sum to exactly 1<<weightBits.
-const weightBits = 14
+// output pixel's weights sum to exactly 1<<weightBits. 16 bits give each
+// of the up to 32768 source pixels of a MaxSide to 1 shrink a weight of at
+// least one unit (with fewer, some would count for nothing and a fine
+// pattern would alias), and keep a row's sums (255<<16 at most) in uint32
+// and a pixel's (255<<32) in uint64.
+const weightBits = 16
 
 // taps are the source indexes and weights of one output index.
 type taps struct {
@@ -24,55 +25,54 @@ type taps struct {
 }
 
 // filterTaps returns, for each of dn output indexes, the taps over sn
-// source indexes.
+// source indexes. Integers only: positions are kept as exact fractions, so
+// no rounding (and no fused multiply-add) can move a tap between GOARCHes.
 func filterTaps(dn, sn int) []taps {
 	out := make([]taps, dn)
-	scale := float64(sn) / float64(dn)
+	D, S := int64(dn), int64(sn)
 	for d := range out {
-		var first int
-		var f []float64
 		if dn <= sn {
-			lo, hi := float64(d)*scale, float64(d+1)*scale
-			first = int(lo)
-			for i := first; float64(i) < hi && i < sn; i++ {
-				f = append(f, min(hi, float64(i+1))-max(lo, float64(i)))
+			// In units of 1/dn of a source pixel, output d covers
+			// [d*sn, (d+1)*sn) and source i covers [i*dn, (i+1)*dn): the
+			// weights are the overlaps, which sum to sn.
+			lo, hi := int64(d)*S, int64(d+1)*S
+			first, last := lo/D, (hi-1)/D
+			f := make([]int64, last-first+1)
+			for i := first; i <= last; i++ {
+				f[i-first] = min(hi, (i+1)*D) - max(lo, i*D)
 			}
-		} else {
-			c := (float64(d)+0.5)*scale - 0.5
-			i := int(math.Floor(c))
-			t := c - float64(i)
-			switch {
-			case i < 0:
-				first, f = 0, []float64{1}
-			case i >= sn-1:
-				first, f = sn-1, []float64{1}
-			default:
-				first, f = i, []float64{1 - t, t}
-			}
+			out[d] = taps{first: int(first), w: quantize(f, S)}
+			continue
 		}
-		out[d] = taps{first: first, w: quantize(f)}
+		// Output d's centre falls at source (d+0.5)*sn/dn - 0.5 = num/den,
+		// between the centres of source i and i+1 (clamped at the ends).
+		num, den := (2*int64(d)+1)*S-D, 2*D
+		switch i := num / den; {
+		case num < 0:
+			out[d] = taps{first: 0, w: []uint32{1 << weightBits}}
+		case i >= S-1:
+			out[d] = taps{first: sn - 1, w: []uint32{1 << weightBits}}
+		default:
+			t := num % den
+			out[d] = taps{first: int(i), w: quantize([]int64{den - t, t}, den)}
+		}
 	}
 	return out
 }
 
-// quantize scales weights to sum to exactly 1<<weightBits, rounding each
-// and giving the remainder to the largest.
-func quantize(f []float64) []uint32 {
-	var sum float64
-	for _, v := range f {
-		sum += v
-	}
+// quantize scales weights f, which sum to total, to sum to exactly
+// 1<<weightBits. Rounding their running sums rather than each weight keeps
+// every weight within 1 of its exact value and none below 0, however many
+// there are (a 32768 to 1 shrink has weights of half a unit each).
+func quantize(f []int64, total int64) []uint32 {
 	w := make([]uint32, len(f))
-	var total uint32
-	big := 0
+	var run, prev int64
 	for i, v := range f {
-		w[i] = uint32(math.Round(v / sum * (1 << weightBits)))
-		total += w[i]
-		if f[i] > f[big] {
-			big = i
-		}
+		run += v
+		q := (run<<weightBits + total/2) / total
+		w[i] = uint32(q - prev)
+		prev = q
 	}
-	w[big] += 1<<weightBits - total // total is within len(f)/2 of the target
 	return w
 }
 

@@ -9,12 +9,16 @@ import (
 )
 
 func TestFilterTaps(t *testing.T) {
-	for _, c := range [][2]int{{800, 4000}, {600, 3000}, {3, 7}, {7, 3}, {1, 5}, {5, 1}, {640, 1280}, {1280, 640}, {999, 1000}, {1000, 999}} {
+	for _, c := range [][2]int{{800, 4000}, {600, 3000}, {3, 7}, {7, 3}, {1, 5}, {5, 1}, {640, 1280}, {1280, 640}, {999, 1000}, {1000, 999},
+		{1, 32768}, {1, 300}, {20, 6000}, {3, 32767}, {32768, 1}, {32768, 3}, {1, 1}} {
 		dn, sn := c[0], c[1]
 		t.Run(fmt.Sprintf("%dFrom%d", dn, sn), func(t *testing.T) {
 			for d, tp := range filterTaps(dn, sn) {
 				var sum uint32
 				for _, w := range tp.w {
+					if w > 1<<weightBits {
+						t.Fatalf("output %d: weight %d (a negative one, wrapped)", d, w)
+					}
 					sum += w
 				}
 				if sum != 1<<weightBits {
@@ -62,6 +66,26 @@ func TestScale(t *testing.T) {
 					if got := int(dst.Pix[dst.PixOffset(x, y)+ch]); got != want && got != want-1 {
 						t.Fatalf("(%d,%d) channel %d = %d, want the 2x2 mean %d", x, y, ch, got, want)
 					}
+				}
+			}
+		}
+	})
+	t.Run("ExtremeShrinkAverages", func(t *testing.T) {
+		// A checkerboard shrunk by 300 to 32768 times is grey, not one of
+		// its colours: each output pixel covers as much white as black.
+		for _, c := range [][4]int{{32768, 1, 1, 1}, {1, 32768, 1, 1}, {6000, 2, 20, 1}, {300, 300, 1, 1}} {
+			src := image.NewRGBA(image.Rect(0, 0, c[0], c[1]))
+			for y := range c[1] {
+				for x := range c[0] {
+					v := uint8(255 * ((x + y + 1) % 2))
+					copy(src.Pix[src.PixOffset(x, y):], []uint8{v, v, v, 255})
+				}
+			}
+			dst := image.NewRGBA(image.Rect(0, 0, c[2], c[3]))
+			scaleRGBA(dst, src)
+			for i, v := range dst.Pix {
+				if i%4 != 3 && (v < 126 || v > 129) || i%4 == 3 && v != 255 {
+					t.Fatalf("%v: byte %d = %d, want grey (127 or 128), opaque", c, i, v)
 				}
 			}
 		}
