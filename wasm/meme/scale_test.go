@@ -3,6 +3,7 @@ package meme
 import (
 	"fmt"
 	"image"
+	"runtime"
 	"testing"
 
 	"golang.org/x/image/draw"
@@ -115,6 +116,22 @@ func TestScale(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestScaleMemory: shrinking a tall image to a wide short one keeps a few
+// filtered rows, not one per source row the output row covers (64x32768 to
+// 64x1 once took 36 MB for a 256-byte result; 1525x32768 to 1525x1 would
+// take 800 MB of WASM memory, which never shrinks).
+func TestScaleMemory(t *testing.T) {
+	src := image.NewRGBA(image.Rect(0, 0, 64, 32768))
+	dst := image.NewRGBA(image.Rect(0, 0, 64, 1))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	scaleRGBA(dst, src)
+	runtime.ReadMemStats(&after)
+	if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
+		t.Fatalf("allocated %d bytes", n)
+	}
 }
 
 func BenchmarkScale4000x3000To800x600(b *testing.B) {
