@@ -168,8 +168,8 @@ func (f *face) renderPreview(args []js.Value) (func() (any, error), error) {
 	if err != nil {
 		return nil, err
 	}
-	var have uint64
-	if len(args) == 4 {
+	var have uint64 // undefined, as the .d.ts's have?: allows, is none
+	if len(args) == 4 && !args[3].IsUndefined() {
 		v := args[3]
 		if v.Type() != js.TypeNumber || v.Float() != math.Trunc(v.Float()) || v.Float() < 0 || v.Float() > 1<<53 {
 			return nil, fmt.Errorf("have: want a frame number (an integer from 0), got %s", describe(v))

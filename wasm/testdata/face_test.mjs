@@ -89,6 +89,12 @@ await check("RenderPreviewSendsOnlyWhatChanged", async () => {
   const stale = await mf.renderPreview(spec, 160, 120, e.frame);
   assert(stale.changed.width === 160 && stale.changed.height === 120, "have names an older frame: whole frame " + JSON.stringify(stale.changed));
 });
+await check("RenderPreviewHaveUndefinedIsNone", async () => {
+  // have?: number in the .d.ts: a caller passing an optional frame number it does not have yet
+  // passes undefined.
+  const r = await mf.renderPreview(spec, 160, 120, undefined);
+  assert(r.changed.width === 160 && r.changed.height === 120, "whole frame " + JSON.stringify(r.changed));
+});
 await check("RenderFinalSamePixelsAsNative", async () => {
   const r = await mf.renderFinal(spec);
   assert(r.width === 320 && r.height === 240, "size");
