@@ -163,20 +163,24 @@ function sendPreview() {
 // The renderer's number for the frame on the canvas (0: none). It is sent with each preview
 // request, so the answer carries only the part that changed since, not the whole image.
 let shownFrame = 0;
+// The canvas lost its pixels (resized, or its context restored blank after a GPU reset): until a
+// whole frame is drawn, a patch, even one answering a request sent before, would leave holes.
+let canvasBlank = false;
+els.canvas.addEventListener('contextrestored', () => { canvasBlank = true; shownFrame = 0; requestPreview(); });
 
 function draw(r) {
   const c = r.changed || { x: 0, y: 0, width: r.width, height: r.height };
   if (els.canvas.width !== r.width || els.canvas.height !== r.height) {
     els.canvas.width = r.width;
     els.canvas.height = r.height;
-    if (c.width !== r.width || c.height !== r.height) {
-      // Only a part, for a canvas that was just cleared: can't happen while shownFrame is kept
-      // right, but if it does, ask for the whole frame rather than show a hole.
-      shownFrame = 0;
-      requestPreview();
-      return;
-    }
+    canvasBlank = true;
   }
+  if (canvasBlank && (c.width !== r.width || c.height !== r.height)) {
+    shownFrame = 0;
+    requestPreview();
+    return;
+  }
+  canvasBlank = false;
   if (c.width > 0 && c.height > 0) {
     const px = r.pixels instanceof Uint8ClampedArray ? r.pixels
       : new Uint8ClampedArray(r.pixels.buffer, r.pixels.byteOffset, r.pixels.byteLength);
