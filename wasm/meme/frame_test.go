@@ -112,6 +112,48 @@ func TestPreviewFrame(t *testing.T) {
 	})
 }
 
+// TestPreviewFramePanicMidRepaint: a repaint that stops half way (here a
+// base image broken on purpose, so restore panics as the face would see
+// it) must not leave the next frame patching a half-painted image.
+func TestPreviewFramePanicMidRepaint(t *testing.T) {
+	fs := fullFontSet(t)
+	src := testImage(800, 600)
+	spec := DefaultSpec()
+	spec.Boxes[0].Text = "before"
+	r := NewRenderer(fs)
+	r.SetImage(src)
+	f, _, err := r.PreviewFrame(spec, 400, 300, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := r.base
+	r.base = &image.RGBA{Stride: good.Stride, Rect: good.Rect} // no pixels
+	spec.Boxes[0].Text = "during"
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("the broken base did not panic; the test no longer tests anything")
+			}
+		}()
+		r.PreviewFrame(spec, 400, 300, f.ID)
+	}()
+	r.base = good
+	spec.Boxes[0].Text = "after"
+	got, _, err := r.PreviewFrame(spec, 400, 300, f.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Changed != got.Image.Rect {
+		t.Fatalf("after a failed repaint Changed is %v, want the whole %v", got.Changed, got.Image.Rect)
+	}
+	fresh := NewRenderer(fs)
+	fresh.SetImage(src)
+	want, _, _ := fresh.Preview(spec, 400, 300)
+	if hashPix(got.Image) != hashPix(want) {
+		t.Fatal("the frame after a failed repaint differs from a fresh render")
+	}
+}
+
 // TestSubImageSource: an image whose rows are wider than its pixels (a
 // SubImage) renders as a copy of it would.
 func TestSubImageSource(t *testing.T) {

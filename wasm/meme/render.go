@@ -140,9 +140,14 @@ func (r *Renderer) PreviewFrame(spec Spec, w, h int, have uint64) (Frame, Result
 	// Repaint what changed since the frame r.preview holds, all of it when
 	// it holds none; the caller gets all of it unless it has that frame.
 	repaint := r.preview.Rect
-	if r.shown != nil {
-		repaint = changed(r.shown, caps)
+	prev := r.shown
+	if prev != nil {
+		repaint = changed(prev, caps)
 	}
+	// Until the repaint is done r.preview matches no frame: if it stopped
+	// half way (a panic the face turns into a rejection), the next preview
+	// repaints and sends everything.
+	r.shown = nil
 	if !repaint.Empty() {
 		restore(r.preview, r.base, repaint)
 		for _, cp := range caps {
@@ -152,7 +157,7 @@ func (r *Renderer) PreviewFrame(spec Spec, w, h int, have uint64) (Frame, Result
 		}
 	}
 	out := repaint
-	if r.shown == nil || have == 0 || have != r.frame {
+	if prev == nil || have == 0 || have != r.frame {
 		out = r.preview.Rect
 	}
 	r.shown = caps
