@@ -10,12 +10,18 @@ WASM_PATH := $(GOROOT)/lib/wasm:$(PATH)
 # Pure packages whose tests also run as WASM under Node.
 WASM_TEST_PKGS := ./wasm ./wasm/meme/... ./wasm/imgio/...
 
-.PHONY: run test test-native test-wasm bench build wasm site signer deploy destroy clean
+.PHONY: run test deps-test deps-bench deps-run test-native test-wasm bench build wasm site signer deploy destroy clean
 
-run: build
+run: deps-run build
 	$(GO) run ./scripts/localstack/cmd/run
 
-test: build test-native test-wasm
+# Debian packages (apt-get as root, else one line naming the command) and npm packages from the
+# lock file, before anything is built or tested.
+deps-test deps-bench deps-run: deps-%:
+	scripts/deps.sh $*
+
+test: deps-test
+	$(MAKE) --no-print-directory build test-native test-wasm
 
 test-native:
 	$(GO) vet ./...
@@ -26,6 +32,7 @@ test-wasm:
 
 # The build's chatter goes to stderr, so stdout is only the figures.
 bench:
+	@scripts/deps.sh bench >&2
 	@$(MAKE) --no-print-directory build >&2
 	@scripts/bench.sh
 

@@ -19,14 +19,15 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/memeforge/memeforge/scripts/localstack"
 )
 
-const chromiumPath = "/usr/bin/chromium"
+// chromiumPath is Debian's chromium; MEMEFORGE_CHROMIUM points the tests at another build (e.g. an
+// older one unpacked with dpkg -x) to check that the DevTools calls work there too.
+var chromiumPath = "/usr/bin/chromium"
 
 var (
 	repoRoot  string
@@ -60,6 +61,9 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "site/e2e: %s/sw.js has no build version: run make build\n", siteDir)
 		os.Exit(1)
 	}
+	if p := os.Getenv("MEMEFORGE_CHROMIUM"); p != "" {
+		chromiumPath = p
+	}
 	if _, err := exec.LookPath(chromiumPath); err != nil {
 		fmt.Fprintf(os.Stderr, "site/e2e: %s not found: install Debian's chromium (apt-get install chromium)\n", chromiumPath)
 		os.Exit(1)
@@ -92,6 +96,7 @@ type pageLog struct {
 	mu     sync.Mutex
 	logs   []string
 	closed bool
+	netOff bool // the network is switched off (see offline)
 }
 
 // on returns the same browser reporting failures to t (a subtest).
@@ -276,6 +281,14 @@ func (b *browser) reloadRestored() {
 	b.t.Helper()
 	b.waitAsync("the work to be saved", savedDocMatches, 10*time.Second)
 	b.do(chromedp.Reload())
+	b.mu.Lock()
+	off := b.netOff
+	b.mu.Unlock()
+	if off {
+		// Chromium 150 forgets the navigator.onLine override when the page reloads (156 keeps
+		// it); a device that is offline stays offline, so say it again.
+		b.offline(true)
+	}
 	b.waitReady()
 	b.waitJS("the restored image", `document.documentElement.dataset.image === 'loaded'`, 30*time.Second)
 	b.waitPreview(0)
@@ -420,27 +433,90 @@ func (b *browser) colorScheme(scheme string) {
 }
 
 // offline switches the page's network (and its service worker's) off or on.
+//
+// The DevTools calls for this changed shape between the Chromium builds Debian ships (148 on
+// some machines, 150 and 156 on others), so the params are written as raw JSON that each build
+// accepts, and each step falls back to the older form when a build refuses the newer one:
+//   - Network.emulateNetworkConditionsByRule: builds up to about 149 require a top-level
+//     "offline" and know no emulateOfflineServiceWorker or per-rule "offline"; later builds take
+//     all three. One call with every field works on both (Chromium ignores fields it doesn't
+//     know); if a build refuses it, the old form, then the deprecated emulateNetworkConditions.
+//   - Network.overrideNetworkState (navigator.onLine) has kept its shape.
+//
+// Tests that must be sure nothing reaches the network also stop the server (see TestOffline):
+// whether a build's service worker obeys the emulation is the build's business.
 func (b *browser) offline(off bool) {
 	b.t.Helper()
+	b.mu.Lock()
+	b.netOff = off
+	b.mu.Unlock()
 	b.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
-			return err
-		}
-		conds := []*network.Conditions{}
-		if off {
-			conds = append(conds, &network.Conditions{Offline: true, Latency: 0, DownloadThroughput: -1, UploadThroughput: -1})
-		}
-		if _, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			EmulateOfflineServiceWorker: new(off),
-			MatchedNetworkConditions:    conds,
-		}); err != nil {
-			return fmt.Errorf("emulateNetworkConditionsByRule: %w", err)
-		}
-		_, err := cdp.Call(ctx, tg, network.OverrideNetworkState, network.OverrideNetworkStateParams{
-			Offline: off, DownloadThroughput: -1, UploadThroughput: -1,
-		})
-		return err
+		return emulateOffline(ctx, tg, off)
 	}))
+}
+
+// cdpCall sends one DevTools command with raw JSON params.
+func cdpCall(ctx context.Context, s cdp.Session, method string, params map[string]any) error {
+	var res map[string]any
+	if err := s.Call(ctx, method, params, &res); err != nil {
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	return nil
+}
+
+func emulateOffline(ctx context.Context, s cdp.Session, off bool) error {
+	if err := cdpCall(ctx, s, "Network.enable", map[string]any{}); err != nil {
+		return err
+	}
+	unthrottled := func(extra map[string]any) map[string]any {
+		c := map[string]any{"urlPattern": "", "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+		for k, v := range extra {
+			c[k] = v
+		}
+		return c
+	}
+	rules := func(extra map[string]any) []any {
+		if !off {
+			return []any{}
+		}
+		return []any{unthrottled(extra)}
+	}
+	attempts := []struct {
+		method string
+		params map[string]any
+	}{
+		{"Network.emulateNetworkConditionsByRule", map[string]any{
+			"offline": off, "emulateOfflineServiceWorker": off,
+			"matchedNetworkConditions": rules(map[string]any{"offline": off}),
+		}},
+		{"Network.emulateNetworkConditionsByRule", map[string]any{
+			"offline": off, "matchedNetworkConditions": rules(nil),
+		}},
+		{"Network.emulateNetworkConditions", unthrottled(map[string]any{"offline": off})},
+	}
+	if os.Getenv("MEMEFORGE_E2E_OLD_CDP") != "" { // exercise the fallbacks on a new build
+		attempts = attempts[1:]
+	}
+	var errs []error
+	applied := false
+	for _, a := range attempts {
+		p := a.params
+		if a.method == "Network.emulateNetworkConditions" {
+			delete(p, "urlPattern")
+		}
+		err := cdpCall(ctx, s, a.method, p)
+		if err == nil {
+			applied = true
+			break
+		}
+		errs = append(errs, err)
+	}
+	if !applied {
+		return fmt.Errorf("no network emulation this Chromium accepts: %w", errors.Join(errs...))
+	}
+	return cdpCall(ctx, s, "Network.overrideNetworkState", map[string]any{
+		"offline": off, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1,
+	})
 }
 
 // decodeFile decodes an image file and returns its size.

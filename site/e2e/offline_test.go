@@ -10,11 +10,11 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestOffline loads the page once, switches the network off (page and service worker), reloads,
-// and checks the editor comes back with the saved work, previews, downloads, and that Publish
+// TestOffline loads the page once, stops the server and switches the network off (page and
+// service worker), reloads, and checks the editor comes back with the saved work, previews, downloads, and that Publish
 // says it needs a connection.
 func TestOffline(t *testing.T) {
-	_, b := startEditing(t)
+	s, b := startEditing(t)
 	b.typeCaption(0, "Works offline")
 
 	// The service worker has installed (precached everything) and controls the page.
@@ -38,6 +38,11 @@ func TestOffline(t *testing.T) {
 		b.fatalf("cache name %q is not versioned memeforge-<hash>", cached[0])
 	}
 
+	// Really offline: the server is gone, whatever the browser build does with the emulation;
+	// the emulation is what tells the page (navigator.onLine).
+	if err := s.Stop(); err != nil {
+		b.fatalf("stop the local stack: %v", err)
+	}
 	b.offline(true)
 	if evalT[bool](b, `navigator.onLine`) {
 		b.fatalf("navigator.onLine is still true after switching the network off")
