@@ -217,8 +217,28 @@ func (st *shapedText) Ink(p, from, to int) (top, bottom float64) {
 // bidi algorithm's rule L2: from the highest level down to the lowest odd
 // one, every sequence of runs at that level or higher is reversed.
 func (st *shapedText) line(p, from, to int, fn func(f *Font, g *glyph, x, y float64)) float64 {
+	to = st.paras[p].trim(from, to)
+	x := 0.0
+	for _, r := range st.visual(p, from, to) {
+		for _, g := range r.glyphs {
+			if g.cluster < from || g.cluster >= to {
+				continue
+			}
+			if fn != nil {
+				if gl := r.font.glyph(g.id); len(gl.ops) > 0 {
+					fn(r.font, gl, x+g.dx, g.dy)
+				}
+			}
+			x += g.ax
+		}
+	}
+	return x
+}
+
+// visual is the runs of [from, to) of paragraph p in the order they are
+// drawn, left to right.
+func (st *shapedText) visual(p, from, to int) []*shapedRun {
 	sp := st.paras[p]
-	to = sp.trim(from, to)
 	var order []*shapedRun
 	var hi, lowOdd bidi.Level = 0, 127
 	for i := range sp.runs {
@@ -248,23 +268,8 @@ func (st *shapedText) line(p, from, to int, fn func(f *Font, g *glyph, x, y floa
 			i = j
 		}
 	}
-	x := 0.0
-	for _, r := range order {
-		for _, g := range r.glyphs {
-			if g.cluster < from || g.cluster >= to {
-				continue
-			}
-			if fn != nil {
-				if gl := r.font.glyph(g.id); len(gl.ops) > 0 {
-					fn(r.font, gl, x+g.dx, g.dy)
-				}
-			}
-			x += g.ax
-		}
-	}
-	return x
+	return order
 }
-
 // ignorable characters have no visible form of their own (joiners,
 // variation selectors, BOM, soft hyphen, bidi controls); they are not
 // reported missing.
