@@ -21,7 +21,7 @@ type FallbackFont struct {
 // files are defined; the page asks the module (FontsNeeded) rather than
 // keeping a copy.
 var Fallbacks = []FallbackFont{
-	{"fira-condensed", "FiraSansExtraCondensed-Black.ttf", "Latin, Cyrillic, Greek (condensed, beside Anton)"},
+	{"roboto-condensed", "RobotoCondensed-Black.ttf", "Latin, Cyrillic, Greek (condensed, beside Anton)"},
 	{"arabic", "NotoSansArabic-Bold.ttf", "Arabic"},
 	{"hebrew", "NotoSansHebrew-Bold.ttf", "Hebrew"},
 	{"devanagari", "NotoSansDevanagari-Bold.ttf", "Devanagari"},

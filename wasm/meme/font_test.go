@@ -72,7 +72,7 @@ func TestFontSet(t *testing.T) {
 			t.Fatal(err)
 		}
 		fm := fontmap(chain)
-		for r, want := range map[rune]string{'A': "Anton", 'П': "Fira Sans Extra Condensed", 'λ': "Fira Sans Extra Condensed",
+		for r, want := range map[rune]string{'A': "Anton", 'П': "Roboto Condensed", 'λ': "Roboto Condensed",
 			'ب': "Noto Sans Arabic", 'ש': "Noto Sans Hebrew", 'न': "Noto Sans Devanagari", 'ไ': "Noto Sans Thai",
 			'你': "Droid Sans Fallback", '✓': "DejaVu Sans", '—': "Anton"} {
 			face := fm.ResolveFace(r)

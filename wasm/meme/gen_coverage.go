@@ -19,7 +19,7 @@ import (
 
 // files must list the fonts in coverage.go's table, in the same order.
 var files = []struct{ name, file string }{
-	{"fira-condensed", "FiraSansExtraCondensed-Black.ttf"},
+	{"roboto-condensed", "RobotoCondensed-Black.ttf"},
 	{"arabic", "NotoSansArabic-Bold.ttf"},
 	{"hebrew", "NotoSansHebrew-Bold.ttf"},
 	{"devanagari", "NotoSansDevanagari-Bold.ttf"},
