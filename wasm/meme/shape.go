@@ -270,6 +270,7 @@ func (st *shapedText) visual(p, from, to int) []*shapedRun {
 	}
 	return order
 }
+
 // ignorable characters have no visible form of their own (joiners,
 // variation selectors, BOM, soft hyphen, bidi controls); they are not
 // reported missing.
