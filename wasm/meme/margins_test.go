@@ -1,6 +1,7 @@
 package meme
 
 import (
+	"fmt"
 	"image"
 	"testing"
 )
@@ -95,4 +96,37 @@ func TestCJKBreaks(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestFontsNeeded(t *testing.T) {
+	spec := func(texts ...string) Spec {
+		s := DefaultSpec()
+		for i, tx := range texts {
+			s.Boxes[i].Text = tx
+		}
+		return s
+	}
+	cases := []struct {
+		name string
+		spec Spec
+		want string
+	}{
+		{"LatinNeedsNothing", spec("one does not simply", "ok 123"), "[]"},
+		{"ByScript", spec("مرحبا שלום", "नमस्ते ไทย 你好"), "[arabic hebrew devanagari thai droid]"},
+		{"CyrillicAndGreekFromTheCondensedFace", spec("Привет", "Καλημέρα"), "[roboto-condensed]"},
+		{"SymbolsFromDejaVu", spec("ok ✓", ""), "[dejavu]"},
+		{"NothingHasItNothingNeeded", spec("\U00010000", ""), "[]"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := fmt.Sprint(FontsNeeded(tc.spec, NewFontSet())); got != tc.want {
+				t.Fatalf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+	t.Run("LoadedOnesAreNotNeeded", func(t *testing.T) {
+		if got := FontsNeeded(spec("مرحبا 你好"), fullFontSet(t)); len(got) != 0 {
+			t.Fatalf("got %v", got)
+		}
+	})
 }
