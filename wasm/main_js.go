@@ -48,6 +48,7 @@ func main() {
 		"renderFinal":   f.renderFinal,
 		"encode":        f.encode,
 		"missingGlyphs": f.missingGlyphs,
+		"fontsNeeded":   f.fontsNeeded,
 	}
 	for name, m := range methods {
 		obj.Set(name, js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -264,6 +265,32 @@ func (f *face) missingGlyphs(args []js.Value) (func() (any, error), error) {
 			return nil, err
 		}
 		return anyStrings(m), nil
+	}, nil
+}
+
+// fontsNeeded answers which fallback fonts the spec needs that are not
+// loaded yet, as {name, file} in the core's table order: the worker fetches
+// fonts/<file> and adds it with addFont(name, bytes, true).
+func (f *face) fontsNeeded(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 1); err != nil {
+		return nil, err
+	}
+	spec, err := specArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		var out []any
+		for _, name := range meme.FontsNeeded(spec, f.fonts) {
+			for _, fb := range meme.Fallbacks {
+				if fb.Name == name {
+					out = append(out, map[string]any{"name": fb.Name, "file": fb.File})
+				}
+			}
+		}
+		return out, nil
 	}, nil
 }
 

@@ -27,14 +27,24 @@
 // width; y, h, size, minSize and outlineWidth of its height. Layout works in
 // image heights, so a box wraps into the same lines at 800 px and at 4000 px.
 //
-// Text is drawn from glyph outlines (golang.org/x/image/font/sfnt), flattened
-// here and rasterized with golang/freetype's rasterizer and stroker (the
-// engine under gg): each glyph stroked with round joins in the outline colour,
-// then each glyph filled. gg's DrawString and DrawImage go through
-// x/image/draw's generic transform and are far too slow, and gg's own
-// wrapper only added module size, so neither is used. Characters the box font
-// lacks come from the fallbacks in the order they were added; ones no font
-// has are drawn as .notdef and listed in Result.Missing.
+// Text is shaped by go-text/typesetting (shape.go): each paragraph is split
+// by bidi level (Unicode bidi algorithm), script and font coverage (the box
+// font first, then the fallbacks in the order of the core's font table,
+// coverage.go), and each run shaped by go-text's HarfBuzz port, so Arabic
+// joins, Indic conjuncts form, marks attach and Latin kerns. A caption is
+// shaped once per render; layout (layout.go, behind the Measurer interface)
+// breaks it at UAX #14 opportunities into the fewest lines that fit, as
+// evenly as it can, searches sizes with prefix sums of the shaped advances,
+// and places the block by its ink, so top and bottom captions sit the same
+// distance from their edges. Characters no font has shape to the box font's
+// .notdef box and are listed in Result.Missing.
+//
+// Glyph outlines come from the same parser, are flattened here and
+// rasterized with golang/freetype's rasterizer and stroker (the engine under
+// gg): each glyph stroked with round joins in the outline colour, then each
+// glyph filled. gg's DrawString and DrawImage go through x/image/draw's
+// generic transform and are far too slow, and gg's own wrapper only added
+// module size, so neither is used.
 //
 // The spec JSON is parsed by a small strict parser (json.go) rather than
 // encoding/json, which would cost a tenth of the WASM module's size budget.

@@ -41,19 +41,27 @@ type glyphPath struct {
 
 // layoutCaption shapes and lays out b for a W x H output and returns the
 // glyph outlines in output pixels.
-func layoutCaption(fs *FontSet, b resolved, W, H int) (paths []glyphPath, lay Layout, missing []rune, err error) {
+func layoutCaption(fs *FontSet, b resolved, W, H int) (paths []glyphPath, lay Layout, miss []rune, err error) {
 	chain, err := fs.chain(b.font)
 	if err != nil {
 		return nil, Layout{}, nil, err
 	}
-	sh := &shaper{chain: chain}
-	missing = sh.missing(nil, b.text)
+	miss = missing(chain, nil, b.text)
+	st := shapeText(chain, b.text)
 	f0 := chain[0]
+	// Lines are as far apart as the box font's capitals and descenders
+	// need, more if the text's ink (accents, marks, other scripts) reaches
+	// further; the same pitch for every line.
+	top, bot := f0.capHeight, f0.descent
+	for p, sp := range st.paras {
+		t, bb := st.Ink(p, 0, len(sp.text))
+		top, bot = max(top, t), max(bot, bb)
+	}
 	aspect := float64(W) / float64(H)
 	bw, bh := b.w*aspect, b.h
-	lay = LayoutText(sh, b.text, LayoutParams{
+	lay = LayoutText(st, LayoutParams{
 		Width: bw, Height: bh, Size: b.size, MinSize: b.minSize,
-		Ascent: max(f0.capHeight, sh.top(b.text)), Descent: f0.descent, Align: b.align, VAlign: b.valign,
+		Pitch: top + bot, Align: b.align, VAlign: b.valign,
 	})
 	// Box-local units (image heights, origin at the box's top-left) to
 	// pixels: rotate about the box centre, then scale by the height.
@@ -65,18 +73,18 @@ func layoutCaption(fs *FontSet, b resolved, W, H int) (paths []glyphPath, lay La
 	cx, cy := (b.x*aspect+bw/2)*unit, (b.y+bh/2)*unit
 	hs := unit * lay.Size
 	for _, line := range lay.Lines {
-		sh.run(line.Text, func(p placed) {
-			lx, ly := line.X+p.x*lay.Size-bw/2, line.Y-bh/2
+		st.line(line.Para, line.From, line.To, func(_ *Font, g *glyph, x, y float64) {
+			lx, ly := line.X+x*lay.Size-bw/2, line.Y+y*lay.Size-bh/2
 			ox := cx + (lx*cos-ly*sin)*unit
 			oy := cy + (lx*sin+ly*cos)*unit
 			a, bb, c, d := hs*cos, -hs*sin, hs*sin, hs*cos
 			tf := func(ex, ey float64) (float64, float64) {
 				return ox + float64(ex*a) + float64(ey*bb), oy + float64(ex*c) + float64(ey*d)
 			}
-			paths = append(paths, flatten(p.g, tf))
+			paths = append(paths, flatten(g, tf))
 		})
 	}
-	return paths, lay, missing, nil
+	return paths, lay, miss, nil
 }
 
 // flatten turns a glyph's segments into closed polylines under tf.

@@ -1,70 +1,86 @@
 package meme
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
+	gtfont "github.com/go-text/typesetting/font"
+	ot "github.com/go-text/typesetting/font/opentype"
+	"github.com/go-text/typesetting/harfbuzz"
 	"github.com/memeforge/memeforge/wasm/fonts"
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/sfnt"
-	"golang.org/x/image/math/fixed"
 )
 
-// Font is a parsed TrueType or CFF (OpenType) face. Glyph outlines and
-// advances are loaded once, in ems, and scaled per render, so a font costs
-// nothing extra at a new size.
+// Font is a parsed TrueType or CFF (OpenType) face. One parser
+// (go-text's) serves shaping, metrics and outlines. Glyph outlines are
+// loaded once, in ems, and scaled per render, so a font costs nothing extra
+// at a new size.
 type Font struct {
 	family string
-	sf     *sfnt.Font
-	buf    sfnt.Buffer
+	face   *gtfont.Face
+	hb     *harfbuzz.Font // scale = units per em: positions come out in font units
 	upem   float64
-	ppem   fixed.Int26_6 // UnitsPerEm as 26.6: LoadGlyph then yields font units
 
 	ascent, descent float64 // ems, both positive
-	capHeight       float64 // ems: the top of 'H'; lines are at least this tall above the baseline
+	capHeight       float64 // ems: the top of 'H' (or 0.75 of the ascent when there is none)
 
-	index  map[rune]sfnt.GlyphIndex
-	glyphs map[sfnt.GlyphIndex]*glyph
+	glyphs  map[gtfont.GID]*glyph
+	nGlyphs int
 }
 
 // glyph is an outline in ems, y down, origin on the baseline.
 type glyph struct {
-	advance float64
-	top     float64   // ems above the baseline the outline reaches
-	ops     []byte    // 'M', 'L', 'Q', 'C'
-	pts     []float64 // x,y pairs: 1 for M and L, 2 for Q, 3 for C
+	top, bottom float64   // ink extent above and below the baseline, ems
+	ops         []byte    // 'M', 'L', 'Q', 'C'
+	pts         []float64 // x,y pairs: 1 for M and L, 2 for Q, 3 for C
 }
 
 // ParseFont parses TTF or OTF bytes. The bytes are retained.
-func ParseFont(data []byte) (*Font, error) {
-	sf, err := sfnt.Parse(data)
+func ParseFont(data []byte) (f *Font, err error) {
+	// The parser is fuzzed upstream, but a font is user input here: a panic
+	// deep in a table reader becomes an error, not a dead worker.
+	defer func() {
+		if p := recover(); p != nil {
+			f, err = nil, fmt.Errorf("meme: font: malformed (%v)", p)
+		}
+	}()
+	ld, err := ot.NewLoader(bytes.NewReader(data))
 	if err != nil {
 		return nil, fmt.Errorf("meme: font: %w", err)
 	}
-	f := &Font{sf: sf, index: map[rune]sfnt.GlyphIndex{}, glyphs: map[sfnt.GlyphIndex]*glyph{}}
-	upem := sf.UnitsPerEm()
+	ft, err := gtfont.NewFont(ld)
+	if err != nil {
+		return nil, fmt.Errorf("meme: font: %w", err)
+	}
+	upem := int(ft.Upem())
 	if upem < 16 || upem > 16384 {
 		return nil, fmt.Errorf("meme: font: %d units per em is out of range", upem)
 	}
-	f.upem = float64(upem)
-	f.ppem = fixed.Int26_6(upem) << 6
-	f.family, _ = sf.Name(&f.buf, sfnt.NameIDFamily)
-	m, err := sf.Metrics(&f.buf, f.ppem, font.HintingNone)
-	if err != nil {
-		return nil, fmt.Errorf("meme: font: metrics: %w", err)
+	face := gtfont.NewFace(ft)
+	f = &Font{face: face, upem: float64(upem), glyphs: map[gtfont.GID]*glyph{}}
+	if maxp, err := ld.RawTable(ot.MustNewTag("maxp")); err == nil && len(maxp) >= 6 {
+		f.nGlyphs = int(maxp[4])<<8 | int(maxp[5])
 	}
-	f.ascent = f.em(m.Ascent)
-	f.descent = f.em(m.Descent)
+	f.hb = harfbuzz.NewFont(face)
+	desc, _ := gtfont.Describe(ld, nil)
+	f.family = desc.Family
+	ext, ok := face.FontHExtents()
+	if !ok {
+		return nil, errors.New("meme: font: no horizontal metrics")
+	}
+	f.ascent = float64(ext.Ascender) / f.upem
+	f.descent = -float64(ext.Descender) / f.upem
 	if f.ascent <= 0 || f.ascent > 4 || f.descent < 0 || f.descent > 4 {
 		return nil, fmt.Errorf("meme: font: implausible metrics (ascent %v em, descent %v em)", f.ascent, f.descent)
 	}
 	// The OS/2 cap height is absent or has the wrong sign in some fonts, so
 	// measure the glyph itself.
 	f.capHeight = f.ascent * 0.75
-	if g, ok := f.lookup('H'); ok {
-		if b, _, err := sf.GlyphBounds(&f.buf, g, f.ppem, font.HintingNone); err == nil && b.Min.Y < 0 {
-			f.capHeight = f.em(-b.Min.Y)
+	if g, ok := face.NominalGlyph('H'); ok {
+		if top := f.glyph(g).top; top > 0 {
+			f.capHeight = top
 		}
 	}
 	if f.NumGlyphs() == 0 {
@@ -73,58 +89,43 @@ func ParseFont(data []byte) (*Font, error) {
 	return f, nil
 }
 
-func (f *Font) em(v fixed.Int26_6) float64 { return float64(v) / 64 / f.upem }
-
 // Family is the font's family name from its name table ("" if it has none).
 func (f *Font) Family() string { return f.family }
 
 // NumGlyphs is the number of glyphs in the font.
-func (f *Font) NumGlyphs() int { return f.sf.NumGlyphs() }
+func (f *Font) NumGlyphs() int { return f.nGlyphs }
 
 // Has reports whether the font has a glyph for r.
 func (f *Font) Has(r rune) bool {
-	_, ok := f.lookup(r)
-	return ok
+	g, ok := f.face.NominalGlyph(r)
+	return ok && g != 0
 }
 
-func (f *Font) lookup(r rune) (sfnt.GlyphIndex, bool) {
-	if g, ok := f.index[r]; ok {
-		return g, g != 0
-	}
-	g, err := f.sf.GlyphIndex(&f.buf, r)
-	if err != nil {
-		g = 0
-	}
-	f.index[r] = g
-	return g, g != 0
-}
-
-func (f *Font) glyph(g sfnt.GlyphIndex) *glyph {
+func (f *Font) glyph(g gtfont.GID) *glyph {
 	if gl, ok := f.glyphs[g]; ok {
 		return gl
 	}
 	gl := &glyph{}
-	if adv, err := f.sf.GlyphAdvance(&f.buf, g, f.ppem, font.HintingNone); err == nil {
-		gl.advance = f.em(adv)
-	}
 	// A glyph whose outline fails to load is drawn empty rather than failing
 	// the whole render: its advance still keeps the text in place.
-	if segs, err := f.sf.LoadGlyph(&f.buf, g, f.ppem, nil); err == nil {
-		for _, s := range segs {
+	if out, ok := f.glyphOutline(g); ok {
+		for _, s := range out.Segments {
 			var n int
 			switch s.Op {
-			case sfnt.SegmentOpMoveTo:
+			case ot.SegmentOpMoveTo:
 				gl.ops, n = append(gl.ops, 'M'), 1
-			case sfnt.SegmentOpLineTo:
+			case ot.SegmentOpLineTo:
 				gl.ops, n = append(gl.ops, 'L'), 1
-			case sfnt.SegmentOpQuadTo:
+			case ot.SegmentOpQuadTo:
 				gl.ops, n = append(gl.ops, 'Q'), 2
-			case sfnt.SegmentOpCubeTo:
+			case ot.SegmentOpCubeTo:
 				gl.ops, n = append(gl.ops, 'C'), 3
 			}
 			for _, p := range s.Args[:n] {
-				gl.pts = append(gl.pts, f.em(p.X), f.em(p.Y))
-				gl.top = max(gl.top, -f.em(p.Y))
+				x, y := float64(p.X)/f.upem, -float64(p.Y)/f.upem
+				gl.pts = append(gl.pts, x, y)
+				gl.top = max(gl.top, -y)
+				gl.bottom = max(gl.bottom, y)
 			}
 		}
 	}
@@ -132,17 +133,18 @@ func (f *Font) glyph(g sfnt.GlyphIndex) *glyph {
 	return gl
 }
 
-func (f *Font) kern(a, b sfnt.GlyphIndex) float64 {
-	k, err := f.sf.Kern(&f.buf, a, b, f.ppem, font.HintingNone)
-	if err != nil {
-		return 0
-	}
-	return f.em(k)
+func (f *Font) glyphOutline(g gtfont.GID) (out gtfont.GlyphOutline, ok bool) {
+	defer func() {
+		if recover() != nil {
+			out, ok = gtfont.GlyphOutline{}, false
+		}
+	}()
+	return f.face.GlyphDataOutline(g)
 }
 
-// FontSet is the fonts a render may use: named fonts for boxes and an
-// ordered list of fallbacks tried for any character the box's font lacks.
-// It is not safe for concurrent use.
+// FontSet is the fonts a render may use: named fonts for boxes and
+// fallbacks tried, in the order of the core's font table (Fallbacks), for
+// any character the box's font lacks. It is not safe for concurrent use.
 type FontSet struct {
 	named     map[string]*Font
 	fallbacks []string
@@ -162,8 +164,11 @@ func NewFontSet() *FontSet {
 }
 
 // Add parses data and makes it available under name (lower-cased). With
-// fallback it is also appended to the fallback list; the browser adds
-// "dejavu" and "droid" this way. Adding a name again replaces the font.
+// fallback it is also a fallback. Fallbacks are tried in the order of the
+// core's table (Fallbacks), whatever order they arrive in, so a page that
+// fetches them concurrently still renders the same pixels; names the table
+// does not know come after, in the order added. Adding a name again
+// replaces the font.
 func (fs *FontSet) Add(name string, data []byte, fallback bool) (*Font, error) {
 	name = strings.ToLower(strings.TrimSpace(name))
 	if name == "" || len(name) > 64 {
@@ -181,6 +186,9 @@ func (fs *FontSet) Add(name string, data []byte, fallback bool) (*Font, error) {
 		}
 		if !found {
 			fs.fallbacks = append(fs.fallbacks, name)
+			sort.SliceStable(fs.fallbacks, func(i, j int) bool {
+				return fallbackRank(fs.fallbacks[i]) < fallbackRank(fs.fallbacks[j])
+			})
 		}
 	}
 	fs.gen++

@@ -34,7 +34,7 @@ func TestParseFont(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g, ok := f.lookup('O')
+		g, ok := f.face.NominalGlyph('O')
 		if !ok {
 			t.Fatal("no O")
 		}
@@ -71,18 +71,26 @@ func TestFontSet(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sh := &shaper{chain: chain}
-		for r, want := range map[rune]string{'A': "Anton", 'П': "DejaVu Sans", '你': "Droid Sans Fallback", '✓': "DejaVu Sans", '—': "Anton"} {
-			f, _, ok := sh.pick(r)
-			if !ok || f.Family() != want {
-				t.Errorf("%q from %q (found %v), want %q", r, f.Family(), ok, want)
+		fm := fontmap(chain)
+		for r, want := range map[rune]string{'A': "Anton", 'П': "Roboto Condensed", 'λ': "Roboto Condensed",
+			'ب': "Noto Sans Arabic", 'ש': "Noto Sans Hebrew", 'न': "Noto Sans Devanagari", 'ไ': "Noto Sans Thai",
+			'你': "Droid Sans Fallback", '✓': "DejaVu Sans", '—': "Anton"} {
+			face := fm.ResolveFace(r)
+			var got string
+			for _, f := range chain {
+				if f.face == face {
+					got = f.Family()
+				}
+			}
+			if got != want {
+				t.Errorf("%q from %q, want %q", r, got, want)
 			}
 		}
 	})
 	t.Run("UserFontChainStillFallsBack", func(t *testing.T) {
 		fs := fullFontSet(t)
 		chain, _ := fs.chain("Cantarell")
-		if chain[0].Family() != "Cantarell" || len(chain) != 3 {
+		if chain[0].Family() != "Cantarell" || len(chain) != 1+len(Fallbacks) {
 			t.Fatalf("chain %d long, first %q", len(chain), chain[0].Family())
 		}
 	})

@@ -23,11 +23,11 @@ var (
 func fallbackFonts(t testing.TB) map[string][]byte {
 	fontOnce.Do(func() {
 		fontBytes = map[string][]byte{}
-		for name, file := range map[string]string{
-			"dejavu":    "../fonts/DejaVuSans-Bold.ttf",
-			"droid":     "../fonts/DroidSansFallbackFull.ttf",
-			"cantarell": "testdata/Cantarell-Bold.otf",
-		} {
+		files := map[string]string{"cantarell": "testdata/Cantarell-Bold.otf"}
+		for _, f := range Fallbacks {
+			files[f.Name] = "../fonts/" + f.File
+		}
+		for name, file := range files {
 			b, err := os.ReadFile(file)
 			if err != nil {
 				panic(err)
@@ -43,8 +43,8 @@ func fullFontSet(t testing.TB) *FontSet {
 	t.Helper()
 	fs := NewFontSet()
 	fb := fallbackFonts(t)
-	for _, n := range []string{"dejavu", "droid"} {
-		if _, err := fs.Add(n, fb[n], true); err != nil {
+	for _, f := range Fallbacks {
+		if _, err := fs.Add(f.Name, fb[f.Name], true); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -251,7 +251,7 @@ func Missing(spec Spec, fs *FontSet) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("meme: spec: boxes[%d].font: %w", i, err)
 		}
-		rs = (&shaper{chain: chain}).missing(rs, rb.text)
+		rs = missing(chain, rs, rb.text)
 	}
 	return runeStrings(rs), nil
 }

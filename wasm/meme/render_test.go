@@ -47,7 +47,22 @@ func renderCases() []renderCase {
 	cff := Box{Text: "Cantarell CFF outlines", X: 0.05, Y: 0.4, W: 0.9, H: 0.2, Font: "cantarell", Fill: "#fff", OutlineWidth: 0.005}
 	noOutline := Box{Text: "no outline", X: 0, Y: 0, W: 1, H: 1, Fill: "#ff00ff80"}
 	overflow := Box{Text: strings.Repeat("overflowing ", 30), X: 0.1, Y: 0.1, W: 0.3, H: 0.1, MinSize: 0.05, OutlineWidth: 0.004}
+	script := func(topText, bottomText string) Spec {
+		return specOf(withText(top, topText), withText(bottom, bottomText))
+	}
+	// Black ink on a white image shows where the ink sits.
+	ink := func(b Box) Box { b.Fill, b.OutlineWidth, b.Transform = "#000", 0, "none"; return b }
 	return []renderCase{
+		{name: "arabic", w: 640, h: 400, spec: script("مرحبا بالعالم", "50% خصم today")},
+		{name: "hebrew", w: 640, h: 400, spec: script("שלום עולם", "Hello שלום 123")},
+		{name: "devanagari", w: 640, h: 400, spec: script("नमस्ते दुनिया", "क्षत्रिय श्रद्धा")},
+		{name: "thai", w: 640, h: 400, spec: script("ไทย", "สวัสดีครับ ผู้ใหญ่")},
+		{name: "cjk-wrapping", w: 640, h: 640, spec: specOf(withText(long, "这是一个很长的中文标题，没有空格。应该自动换行显示在图片上"))},
+		{name: "cyrillic-greek-beside-anton", w: 640, h: 400, spec: script("Привет, МИР! ok", "Καλημέρα κόσμε")},
+		{name: "balanced-two-lines", w: 800, h: 800, spec: script("one does not simply", "benchmark a meme generator")},
+		{name: "balanced-many-lines", w: 480, h: 640, spec: specOf(withText(long, "five lines of text balanced so that no line is left alone with a word"))},
+		{name: "long-word", w: 400, h: 400, spec: specOf(Box{Text: "Donaudampfschifffahrtsgesellschaft", X: 0.05, Y: 0.3, W: 0.9, H: 0.4, MinSize: 0.1, OutlineWidth: 0.004})},
+		{name: "margins-mixed-case", w: 600, h: 600, spec: specOf(ink(withText(top, "jumpy quip")), ink(withText(bottom, "gyp jog")))},
 		{name: "default-two-captions", w: 640, h: 480, spec: two},
 		{name: "default-two-captions-preview", w: 1280, h: 960, preview: [2]int{640, 480}, spec: two},
 		{name: "many-lines", w: 480, h: 640, spec: specOf(long)},

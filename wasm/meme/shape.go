@@ -1,24 +1,279 @@
 package meme
 
-import "golang.org/x/image/font/sfnt"
+import (
+	"strings"
+	"unicode"
 
-// shaper maps text to glyphs for one box: each character from the box's
-// font if it has it, else from the first fallback that does, else the box
-// font's .notdef glyph (a visible box) and the character is reported missing.
-// It is the Measurer layout uses, so measuring and drawing place glyphs
-// identically.
-type shaper struct {
+	"github.com/go-text/typesetting/bidi"
+	"github.com/go-text/typesetting/di"
+	gtfont "github.com/go-text/typesetting/font"
+	"github.com/go-text/typesetting/harfbuzz"
+	"github.com/go-text/typesetting/segmenter"
+	"github.com/go-text/typesetting/shaping"
+)
+
+// shapedText is a caption shaped once, at size 1: each paragraph split by
+// bidi level, script and font (the box font first, then the fallbacks),
+// each run shaped by HarfBuzz (go-text's port: GSUB/GPOS, so Arabic joins,
+// Indic clusters reorder, marks attach and Latin kerns). It is the Measurer
+// layout uses: widths of any piece come from prefix sums of the shaped
+// advances, so auto-fit tries sizes without shaping again, and measuring
+// and drawing place glyphs identically.
+type shapedText struct {
 	chain []*Font
+	paras []*shapedPara
 }
 
-type placed struct {
-	f *Font
-	g *glyph
-	x float64 // pen position in ems from the start of the run
+type shapedPara struct {
+	text      []rune
+	runs      []shapedRun // logical order
+	adv       []float64   // adv[i]: advance of the clusters that start before rune i, ems
+	breaks    []int
+	graphemes []int
+}
+
+// shapedRun is text of one bidi level in one font, glyphs in HarfBuzz's
+// output order (left to right as drawn, also for right-to-left runs).
+type shapedRun struct {
+	start, end int
+	level      bidi.Level
+	font       *Font
+	glyphs     []shapedGlyph
+}
+
+type shapedGlyph struct {
+	id      gtfont.GID
+	cluster int     // the first rune of its cluster, in the paragraph
+	ax      float64 // advance, ems
+	dx, dy  float64 // offset from the pen, ems, y down
+}
+
+// fontmap picks, for each character, the first font of the chain that has
+// it; the box font for characters none has (they shape to its .notdef box).
+type fontmap []*Font
+
+func (c fontmap) ResolveFace(r rune) *gtfont.Face {
+	for _, f := range c {
+		if f.Has(r) {
+			return f.face
+		}
+	}
+	return c[0].face
+}
+
+// normalize collapses runs of white space inside each paragraph to one
+// space and trims them at its ends: what a person typing a caption means.
+func normalize(text string) []string {
+	paras := strings.Split(text, "\n")
+	for i, p := range paras {
+		paras[i] = strings.Join(strings.Fields(p), " ")
+	}
+	return paras
+}
+
+func shapeText(chain []*Font, text string) *shapedText {
+	st := &shapedText{chain: chain}
+	var sh shaper
+	for _, p := range normalize(text) {
+		st.paras = append(st.paras, sh.paragraph(chain, []rune(p)))
+	}
+	// Text that is nothing but blank lines draws nothing.
+	blank := true
+	for _, p := range st.paras {
+		blank = blank && len(p.text) == 0
+	}
+	if blank {
+		st.paras = nil
+	}
+	return st
+}
+
+// shaper holds the buffers shaping reuses.
+type shaper struct {
+	bidi bidi.Paragraph
+	seg  shaping.Segmenter
+	brk  segmenter.Segmenter
+	buf  *harfbuzz.Buffer
+}
+
+func (sh *shaper) paragraph(chain []*Font, text []rune) *shapedPara {
+	sp := &shapedPara{text: text, adv: make([]float64, len(text)+1)}
+	if len(text) == 0 {
+		return sp
+	}
+	// Bidi levels per character; the paragraph's own level is the lowest
+	// (from its first strong character: `50% خصم today` is a right-to-left
+	// paragraph).
+	levels := make([]bidi.Level, len(text))
+	runs := sh.bidi.Segment(text, bidi.Neutral)
+	base := bidi.Level(127)
+	for i := range runs.NumRuns() {
+		r := runs.Run(i)
+		for k := r.Start; k < r.End; k++ {
+			levels[k] = r.Level
+		}
+		base = min(base, r.Level)
+	}
+	dir := di.DirectionLTR
+	if base%2 == 1 {
+		dir = di.DirectionRTL
+	}
+	if sh.buf == nil {
+		sh.buf = harfbuzz.NewBuffer()
+	}
+	byFace := map[*gtfont.Face]*Font{}
+	for _, f := range chain {
+		byFace[f.face] = f
+	}
+	in := shaping.Input{Text: text, RunStart: 0, RunEnd: len(text), Direction: dir}
+	for _, item := range sh.seg.Split(in, fontmap(chain)) {
+		// Split by direction; levels of one direction may still differ
+		// (embeddings), and reordering needs them exact.
+		for s := item.RunStart; s < item.RunEnd; {
+			e := s + 1
+			for e < item.RunEnd && levels[e] == levels[s] {
+				e++
+			}
+			sp.runs = append(sp.runs, sh.shapeRun(byFace[item.Face], text, s, e, levels[s], item))
+			s = e
+		}
+	}
+	for _, r := range sp.runs {
+		for _, g := range r.glyphs {
+			sp.adv[g.cluster+1] += g.ax
+		}
+	}
+	for i := 1; i < len(sp.adv); i++ {
+		sp.adv[i] += sp.adv[i-1]
+	}
+	sh.brk.Init(text)
+	for it := sh.brk.LineIterator(); it.Next(); {
+		l := it.Line()
+		sp.breaks = append(sp.breaks, l.Offset+len(l.Text))
+	}
+	for it := sh.brk.GraphemeIterator(); it.Next(); {
+		g := it.Grapheme()
+		sp.graphemes = append(sp.graphemes, g.Offset+len(g.Text))
+	}
+	return sp
+}
+
+func (sh *shaper) shapeRun(f *Font, text []rune, start, end int, level bidi.Level, item shaping.Input) shapedRun {
+	b := sh.buf
+	b.Clear()
+	b.AddRunes(text, start, end-start)
+	d := di.DirectionLTR
+	if level%2 == 1 {
+		d = di.DirectionRTL
+	}
+	b.Props.Direction = d.Harfbuzz()
+	b.Props.Script = item.Script
+	b.Props.Language = item.Language
+	b.Shape(f.hb, nil)
+	run := shapedRun{start: start, end: end, level: level, font: f, glyphs: make([]shapedGlyph, len(b.Info))}
+	for i, info := range b.Info {
+		pos := b.Pos[i]
+		run.glyphs[i] = shapedGlyph{
+			id:      info.Glyph,
+			cluster: info.Cluster,
+			ax:      float64(pos.XAdvance) / f.upem,
+			dx:      float64(pos.XOffset) / f.upem,
+			dy:      -float64(pos.YOffset) / f.upem,
+		}
+	}
+	return run
+}
+
+// Measurer.
+
+func (st *shapedText) Paragraphs() int       { return len(st.paras) }
+func (st *shapedText) Breaks(p int) []int    { return st.paras[p].breaks }
+func (st *shapedText) Graphemes(p int) []int { return st.paras[p].graphemes }
+func (st *shapedText) Width(p, from, to int) float64 {
+	sp := st.paras[p]
+	to = sp.trim(from, to)
+	return sp.adv[to] - sp.adv[from]
+}
+
+// trim drops white space at the end of [from, to).
+func (sp *shapedPara) trim(from, to int) int {
+	for to > from && unicode.IsSpace(sp.text[to-1]) {
+		to--
+	}
+	return to
+}
+
+func (st *shapedText) Ink(p, from, to int) (top, bottom float64) {
+	st.line(p, from, to, func(f *Font, g *glyph, x, y float64) {
+		top = max(top, g.top-y)
+		bottom = max(bottom, g.bottom+y)
+	})
+	return top, bottom
+}
+
+// line calls fn for each glyph of [from, to) of paragraph p with an
+// outline, left to right as drawn, at its position in ems from the left end
+// of the line's baseline (y down). Runs are put in visual order by the
+// bidi algorithm's rule L2: from the highest level down to the lowest odd
+// one, every sequence of runs at that level or higher is reversed.
+func (st *shapedText) line(p, from, to int, fn func(f *Font, g *glyph, x, y float64)) float64 {
+	to = st.paras[p].trim(from, to)
+	x := 0.0
+	for _, r := range st.visual(p, from, to) {
+		for _, g := range r.glyphs {
+			if g.cluster < from || g.cluster >= to {
+				continue
+			}
+			if fn != nil {
+				if gl := r.font.glyph(g.id); len(gl.ops) > 0 {
+					fn(r.font, gl, x+g.dx, g.dy)
+				}
+			}
+			x += g.ax
+		}
+	}
+	return x
+}
+
+// visual is the runs of [from, to) of paragraph p in the order they are
+// drawn, left to right.
+func (st *shapedText) visual(p, from, to int) []*shapedRun {
+	sp := st.paras[p]
+	var order []*shapedRun
+	var hi, lowOdd bidi.Level = 0, 127
+	for i := range sp.runs {
+		r := &sp.runs[i]
+		if r.end <= from || r.start >= to {
+			continue
+		}
+		order = append(order, r)
+		hi = max(hi, r.level)
+		if r.level%2 == 1 {
+			lowOdd = min(lowOdd, r.level)
+		}
+	}
+	for lvl := hi; lvl >= lowOdd && lvl > 0; lvl-- {
+		for i := 0; i < len(order); {
+			if order[i].level < lvl {
+				i++
+				continue
+			}
+			j := i
+			for j < len(order) && order[j].level >= lvl {
+				j++
+			}
+			for a, b := i, j-1; a < b; a, b = a+1, b-1 {
+				order[a], order[b] = order[b], order[a]
+			}
+			i = j
+		}
+	}
+	return order
 }
 
 // ignorable characters have no visible form of their own (joiners,
-// variation selectors, BOM, soft hyphen); they are skipped, not reported.
+// variation selectors, BOM, soft hyphen, bidi controls); they are not
+// reported missing.
 func ignorable(r rune) bool {
 	return r == 0xAD || r == 0x34F || r == 0xFEFF ||
 		(r >= 0x200B && r <= 0x200F) || (r >= 0x202A && r <= 0x202E) ||
@@ -26,51 +281,18 @@ func ignorable(r rune) bool {
 		(r >= 0xE0000 && r <= 0xE0FFF)
 }
 
-func (s *shaper) pick(r rune) (*Font, sfnt.GlyphIndex, bool) {
-	for _, f := range s.chain {
-		if g, ok := f.lookup(r); ok {
-			return f, g, true
-		}
-	}
-	return s.chain[0], 0, false
-}
-
-// run calls fn for each glyph of text and returns the advance width in ems.
-// Kerning applies between neighbours from the same font.
-func (s *shaper) run(text string, fn func(placed)) float64 {
-	x := 0.0
-	var prevF *Font
-	var prevG sfnt.GlyphIndex
-	for _, r := range text {
-		if ignorable(r) {
-			continue
-		}
-		f, g, _ := s.pick(r)
-		if f == prevF {
-			x += f.kern(prevG, g)
-		}
-		gl := f.glyph(g)
-		if fn != nil && len(gl.ops) > 0 {
-			fn(placed{f, gl, x})
-		}
-		x += gl.advance
-		prevF, prevG = f, g
-	}
-	return x
-}
-
-func (s *shaper) Width(text string) float64 { return s.run(text, nil) }
-
-// missing appends to dst each character of text that no font in the chain
+// missing appends to dst each character of text that no font in chain
 // covers and that dst does not hold yet.
-func (s *shaper) missing(dst []rune, text string) []rune {
+func missing(chain []*Font, dst []rune, text string) []rune {
 next:
 	for _, r := range text {
-		if r == '\n' || ignorable(r) {
+		if r == '\n' || unicode.IsSpace(r) || ignorable(r) {
 			continue
 		}
-		if _, _, ok := s.pick(r); ok {
-			continue
+		for _, f := range chain {
+			if f.Has(r) {
+				continue next
+			}
 		}
 		for _, d := range dst {
 			if d == r {
@@ -80,18 +302,4 @@ next:
 		dst = append(dst, r)
 	}
 	return dst
-}
-
-// top is how far above the baseline the text's tallest glyph reaches, in
-// ems: accented capitals rise above the cap height and must fit the box too.
-func (s *shaper) top(text string) float64 {
-	t := 0.0
-	for _, r := range text {
-		if r == '\n' || r == ' ' || ignorable(r) {
-			continue
-		}
-		f, g, _ := s.pick(r)
-		t = max(t, f.glyph(g).top)
-	}
-	return t
 }

@@ -140,13 +140,8 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 	}
 
 	fs := meme.NewFontSet()
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{fallback.DejaVuName, fallback.DejaVuSansBold}, {fallback.DroidName, fallback.DroidSansFallback}} {
-		if _, err := fs.Add(f.name, f.data, true); err != nil {
-			return fmt.Errorf("embedded fallback font: %w", err)
-		}
+	if err := fallback.AddAll(fs); err != nil {
+		return fmt.Errorf("embedded fallback font: %w", err)
 	}
 	if o.font != "" {
 		data, err := readFile(o.font, maxFontBytes)
@@ -182,8 +177,8 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 	// the (much slower) decode.
 	for i, b := range spec.Boxes {
 		if _, ok := fs.Font(b.Font); b.Font != "" && !ok {
-			return fmt.Errorf("box %d: font %q is not loaded (have %q, fallbacks %q, %q, and %q with -font)",
-				i, b.Font, meme.BuiltinFont, fallback.DejaVuName, fallback.DroidName, userFontName)
+			return fmt.Errorf("box %d: font %q is not loaded (have %q, fallbacks %q, and %q with -font)",
+				i, b.Font, meme.BuiltinFont, fallback.Names(), userFontName)
 		}
 	}
 
