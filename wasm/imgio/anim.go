@@ -2,6 +2,7 @@ package imgio
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -401,4 +402,42 @@ func (c *Composer) copyRect(r image.Rectangle, save bool) {
 			}
 		}
 	}
+}
+
+// Animated reports, from the headers alone, whether data is an animation:
+// a GIF with more than one frame, a PNG with an acTL chunk before its image
+// data (APNG), or a WebP with an ANIM chunk. Decode opens each as its first
+// frame; only GIFs play (DecodeAnimation).
+func Animated(data []byte) bool {
+	switch {
+	case bytes.HasPrefix(data, []byte("GIF8")):
+		l, _ := scanGIF(data, 1<<31-1)
+		return len(l.frames) > 1
+	case bytes.HasPrefix(data, []byte(pngSignature)):
+		for p := len(pngSignature); p+8 <= len(data); {
+			n := int(binary.BigEndian.Uint32(data[p:]))
+			switch string(data[p+4 : p+8]) {
+			case "acTL":
+				return true
+			case "IDAT", "IEND":
+				return false
+			}
+			if n < 0 || n > len(data) {
+				return false
+			}
+			p += 12 + n
+		}
+	case len(data) >= 12 && string(data[0:4]) == "RIFF" && string(data[8:12]) == "WEBP":
+		for p := 12; p+8 <= len(data); {
+			if string(data[p:p+4]) == "ANIM" {
+				return true
+			}
+			n := int(binary.LittleEndian.Uint32(data[p+4:]))
+			if n < 0 || n > len(data) {
+				return false
+			}
+			p += 8 + n + n&1
+		}
+	}
+	return false
 }
