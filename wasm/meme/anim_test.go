@@ -2,7 +2,11 @@ package meme
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"os"
 	"image"
 	"testing"
 
@@ -152,5 +156,61 @@ func TestAnimationFrameUsesCachedCaptions(t *testing.T) {
 	// The still image is the first frame: a PNG of an animation is frame 0.
 	if !bytes.Equal(r.Image().Pix, comp.Frame(0).Pix) {
 		t.Error("the still image is not the first frame")
+	}
+}
+
+const gifHashFile = "testdata/gif-hashes.json"
+
+// TestGIFHashes is "the same GIF bytes everywhere": hashes of every
+// captioned test GIF (and of frame 3 of each preview) are generated natively
+// with -gen, and the same test runs under GOOS=js GOARCH=wasm.
+func TestGIFHashes(t *testing.T) {
+	fs := fullFontSet(t)
+	got := map[string]string{}
+	for _, c := range animCases() {
+		a, err := imgio.DecodeAnimation(c.Data, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for sname, spec := range animSpecs(t) {
+			var out bytes.Buffer
+			if _, err := EncodeAnimation(&out, a, spec, fs); err != nil {
+				t.Fatal(err)
+			}
+			sum := sha256.Sum256(out.Bytes())
+			got[c.Name+"/"+sname] = hex.EncodeToString(sum[:16])
+			r := NewRenderer(fs)
+			if err := r.SetAnimation(a); err != nil {
+				t.Fatal(err)
+			}
+			img, _, err := r.AnimationFrame(spec, min(3, len(a.Frames)-1), 77, 51)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[c.Name+"/"+sname+"/preview"] = hashPix(img)
+		}
+	}
+	if *gen {
+		b, _ := json.MarshalIndent(got, "", "  ")
+		if err := writeFileAtomic(gifHashFile, append(b, '\n')); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	b, err := os.ReadFile(gifHashFile)
+	if err != nil {
+		t.Fatalf("%v (generate with go test -run TestGIFHashes -gen)", err)
+	}
+	var want map[string]string
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	for n, h := range got {
+		if want[n] != h {
+			t.Errorf("%s: got %s, want %s", n, h, want[n])
+		}
+	}
+	if len(want) != len(got) {
+		t.Errorf("%d cases, %s has %d", len(got), gifHashFile, len(want))
 	}
 }
