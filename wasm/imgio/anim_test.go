@@ -231,3 +231,100 @@ func TestDecodeAnimationTruncated(t *testing.T) {
 		t.Fatalf("%d frames, want %d", len(a.Frames), len(whole.Frames)-1)
 	}
 }
+
+// FuzzDecodeAnimation feeds arbitrary bytes to DecodeAnimation and
+// Animated: never a panic; an error wraps a sentinel; an animation is
+// within the limits and every frame composes.
+func FuzzDecodeAnimation(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		Animated(data)
+		a, err := DecodeAnimation(data, fuzzMaxPixels)
+		if err != nil {
+			if a != nil {
+				t.Fatal("animation returned with an error")
+			}
+			n := 0
+			for _, s := range []error{ErrUnsupported, ErrTooLarge, ErrEmpty, ErrCorrupt, ErrTooManyFrames, ErrAnimationTooLong} {
+				if errors.Is(err, s) {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Fatalf("error %q wraps %d sentinels, want exactly 1", err, n)
+			}
+			return
+		}
+		n := len(a.Frames)
+		if n == 0 || n > MaxFrames || a.Width*a.Height > fuzzMaxPixels || len(a.Delay) != n || len(a.Disposal) != n {
+			t.Fatalf("%d frames of %dx%d", n, a.Width, a.Height)
+		}
+		if n*a.Width*a.Height > 1<<22 {
+			return // within the limits, but too slow to compose in a fuzz run
+		}
+		c := a.NewComposer()
+		for i := range n {
+			if m := c.Frame(i); m.Rect != image.Rect(0, 0, a.Width, a.Height) {
+				t.Fatalf("frame %d is %v", i, m.Rect)
+			}
+		}
+		c.Frame(0)
+	})
+}
+
+// animSeeds are FuzzDecodeAnimation's seed corpus: the test GIFs, cut
+// short, with broken LZW data, with absurd frame counts and sizes, and
+// animated PNG/WebP headers.
+func animSeeds(t *testing.T) [][]byte {
+	var s [][]byte
+	for _, c := range testgif.Cases() {
+		s = append(s, c.Data)
+	}
+	d := testgif.Cases()[0].Data
+	s = append(s, d[:len(d)/2], d[:13], d[:len(d)-1])
+	bad := bytes.Clone(d)
+	for i := len(bad) - 40; i < len(bad)-10; i++ {
+		bad[i] ^= 0x5a // inside the last frame's LZW data
+	}
+	s = append(s, bad)
+	s = append(s, gifWithFrames(t, MaxFrames+1, 1, 1), gifWithFrames(t, 300, 300, 300), gifWithFrames(t, 2, 65535, 65535))
+	huge := gifWithFrames(t, 1, 1, 1)
+	if i := bytes.IndexByte(huge[13:], 0x2c); i >= 0 {
+		huge[13+i+5], huge[13+i+6] = 0xff, 0xff // a 65535-wide frame on a 1x1 screen
+	}
+	s = append(s, huge)
+	s = append(s, []byte(pngSignature+"\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x00\x00\x00\x00"+
+		"\x00\x00\x00\x08acTL\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x00"))
+	s = append(s, []byte("RIFF\x1e\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x00\x00ANIM\x06\x00\x00\x00\x00\x00\x00\x00\x00\x00"))
+	return s
+}
+
+func TestAnimated(t *testing.T) {
+	seeds := animSeeds(t)
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want bool
+	}{
+		{"AnimatedGIF", testgif.Cases()[0].Data, true},
+		{"OneFrameGIF", gifWithFrames(t, 1, 4, 4), false},
+		{"APNG", seeds[len(seeds)-2], true},
+		{"AnimatedWebP", seeds[len(seeds)-1], true},
+		{"PNG", encodePNG(t, quadrants(4, 4, red, green, blue, yellow)), false},
+		{"WebP", mustRead(t, "testdata/quadrants-lossy.webp"), false},
+		{"Garbage", []byte("hello"), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Animated(tc.data); got != tc.want {
+				t.Errorf("Animated = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func mustRead(t *testing.T, name string) []byte {
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

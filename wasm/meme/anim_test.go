@@ -6,8 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"os"
 	"image"
+	"os"
 	"testing"
 
 	"github.com/memeforge/memeforge/internal/testgif"
