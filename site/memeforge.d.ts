@@ -49,7 +49,41 @@ export interface ImageInfo {
   width: number;
   height: number;
   format: "jpeg" | "png" | "gif" | "webp";
+  /** the file is an animation (a GIF of 2+ frames, an APNG, an animated WebP), read from its headers */
+  animated: boolean;
+  /** only the first frame is used (always so for loadImage): for an animated GIF call loadAnimation
+   *  to play it; for APNG and animated WebP tell the person only the first frame is used */
+  firstFrameOnly: boolean;
 }
+
+/** An animated GIF as loadAnimation decoded it. */
+export interface AnimationInfo {
+  /** the logical screen: every frame's size */
+  width: number;
+  height: number;
+  /** number of frames, 1..2000 */
+  frames: number;
+  /** each frame's display time in ms, as browsers play it (a stored 0 or 10 ms plays as 100 ms) */
+  delays: number[];
+  /** as stored: 0 loops forever, -1 no loop extension (plays once), n > 0 plays n+1 times */
+  loopCount: number;
+  /** how many times to play; 0 = forever */
+  plays: number;
+}
+
+export interface AnimationFrameResult extends RenderResult {
+  /** the frame index that was rendered */
+  frame: number;
+}
+
+/** The code property of a rejection's Error, when one applies (wasm/main_js.go's errorCodes). */
+export type ErrorCode =
+  | "too_many_frames"     // over 2000 frames
+  | "animation_too_long"  // frames x screen over 200 megapixels
+  | "too_large"           // a frame or image over 50 megapixels
+  | "empty" | "corrupt" | "unsupported"
+  | "no_animation";       // an animation method before loadAnimation
+export interface MemeforgeError extends Error { code?: ErrorCode }
 
 export interface FontInfo {
   name: string;
@@ -97,6 +131,19 @@ export interface Memeforge {
   /** Renders at full resolution and encodes with Go's encoder; quality 1-100 for "jpeg"
    *  (ignored for "png"). The site prefers canvas convertToBlob on renderFinal's pixels: faster. */
   encode(specJSON: string, format: "png" | "jpeg", quality: number): Promise<Uint8Array>;
+  /** Decodes every frame of a GIF and makes it the image (limits are checked from the file's blocks
+   *  before decoding: 2000 frames, 200 megapixels as frames x screen, 50 megapixels a frame; a rejection
+   *  carries err.code). renderPreview/renderFinal/encode then draw on its first frame.
+   *  The page plays it by asking for renderAnimationFrame(spec, i, w, h) every delays[i] ms. */
+  loadAnimation(bytes: Uint8Array): Promise<AnimationInfo>;
+  /** Frame i (0-based, as shown: disposal and transparency applied) scaled to width x height with the
+   *  captions on top. Captions are rasterized once per size and reused for every frame, so a playing
+   *  preview costs one frame's composition and scale; a caption edit shows on the next frame asked for.
+   *  Always the whole frame (no `have`/`changed` as in renderPreview). */
+  renderAnimationFrame(specJSON: string, frame: number, width: number, height: number): Promise<AnimationFrameResult>;
+  /** Every frame captioned at full size, encoded as an animated GIF with the source's delays, loop
+   *  count, disposal and transparency: Download as .gif, Publish as image/gif. */
+  finalGIF(specJSON: string): Promise<Uint8Array>;
   /** Characters of specJSON that no loaded font covers: fetch the fallbacks when non-empty. */
   missingGlyphs(specJSON: string): Promise<string[]>;
   /** build version (git describe) */

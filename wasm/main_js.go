@@ -49,6 +49,10 @@ func main() {
 		"encode":        f.encode,
 		"missingGlyphs": f.missingGlyphs,
 		"fontsNeeded":   f.fontsNeeded,
+		// Animated GIFs: see site/memeforge.d.ts for how the page plays them.
+		"loadAnimation":        f.loadAnimation,
+		"renderAnimationFrame": f.renderAnimationFrame,
+		"finalGIF":             f.finalGIF,
 	}
 	for name, m := range methods {
 		obj.Set(name, js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -69,7 +73,11 @@ func promise(method string, prepare func() (func() (any, error), error)) js.Valu
 	executor = js.FuncOf(func(this js.Value, args []js.Value) any {
 		resolve, reject := args[0], args[1]
 		fail := func(err error) {
-			reject.Invoke(js.Global().Get("Error").New("memeforge." + method + ": " + err.Error()))
+			e := js.Global().Get("Error").New("memeforge." + method + ": " + err.Error())
+			if code := errorCode(err); code != "" {
+				e.Set("code", code)
+			}
+			reject.Invoke(e)
 		}
 		run := func(step func()) {
 			defer func() {
@@ -122,7 +130,126 @@ func (f *face) loadImage(args []js.Value) (func() (any, error), error) {
 		if err := f.r.SetImage(img); err != nil {
 			return nil, err
 		}
-		return map[string]any{"width": info.Width, "height": info.Height, "format": info.Format}, nil
+		// Only GIFs play (loadAnimation); other animations open as their
+		// first frame, and so does a GIF opened here.
+		animated := imgio.Animated(f.in)
+		return map[string]any{"width": info.Width, "height": info.Height, "format": info.Format,
+			"animated": animated, "firstFrameOnly": animated}, nil
+	}, nil
+}
+
+// errorCodes is the one table of the codes a rejection's Error carries in
+// its code property (ErrorCode in site/memeforge.d.ts), so the page can say
+// what went wrong without reading the message.
+var errorCodes = []struct {
+	err  error
+	code string
+}{
+	{imgio.ErrTooManyFrames, "too_many_frames"},
+	{imgio.ErrAnimationTooLong, "animation_too_long"},
+	{imgio.ErrTooLarge, "too_large"},
+	{imgio.ErrEmpty, "empty"},
+	{imgio.ErrCorrupt, "corrupt"},
+	{imgio.ErrUnsupported, "unsupported"},
+	{meme.ErrNoAnimation, "no_animation"},
+}
+
+func errorCode(err error) string {
+	for _, c := range errorCodes {
+		if errors.Is(err, c.err) {
+			return c.code
+		}
+	}
+	return ""
+}
+
+// loadAnimation decodes every frame of a GIF (limits checked from its
+// blocks first) and makes it the image: the animation methods play it, and
+// the still-image methods draw on its first frame.
+func (f *face) loadAnimation(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 1); err != nil {
+		return nil, err
+	}
+	var err error
+	if f.in, err = bytesArg(args, 0, "bytes", f.in); err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if !bytes.HasPrefix(f.in, []byte("GIF8")) {
+			return nil, fmt.Errorf("not a GIF (open other images with loadImage): %w", imgio.ErrUnsupported)
+		}
+		a, err := imgio.DecodeAnimation(f.in, imgio.DefaultMaxPixels)
+		if err != nil {
+			return nil, err
+		}
+		if err := f.r.SetAnimation(a); err != nil {
+			return nil, err
+		}
+		delays := make([]any, len(a.Frames))
+		for i := range delays {
+			delays[i] = a.DelayMS(i)
+		}
+		return map[string]any{
+			"width": a.Width, "height": a.Height, "frames": len(a.Frames),
+			"delays": delays, "loopCount": a.LoopCount, "plays": a.Plays(),
+		}, nil
+	}, nil
+}
+
+func (f *face) renderAnimationFrame(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 4); err != nil {
+		return nil, err
+	}
+	spec, err := specArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	v := args[1]
+	if v.Type() != js.TypeNumber || v.Float() != math.Trunc(v.Float()) || v.Float() < 0 || v.Float() >= imgio.MaxFrames {
+		return nil, fmt.Errorf("frame: want a frame index (an integer from 0), got %s", describe(v))
+	}
+	i := v.Int()
+	w, err := sizeArg(args, 2, "width")
+	if err != nil {
+		return nil, err
+	}
+	h, err := sizeArg(args, 3, "height")
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		img, res, err := f.r.AnimationFrame(spec, i, w, h)
+		if err != nil {
+			return nil, err
+		}
+		out := f.result(img, res)
+		out["frame"] = i
+		return out, nil
+	}, nil
+}
+
+func (f *face) finalGIF(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 1); err != nil {
+		return nil, err
+	}
+	spec, err := specArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.enc.Reset()
+		if _, err := f.r.EncodeGIF(&f.enc, spec); err != nil {
+			return nil, err
+		}
+		out := js.Global().Get("Uint8Array").New(f.enc.Len())
+		js.CopyBytesToJS(out, f.enc.Bytes())
+		return out, nil
 	}, nil
 }
 

@@ -23,6 +23,12 @@
 //	frame, res, err := r.PreviewFrame(spec, 800, 600, have) // + frame.ID, frame.Changed
 //	final, res, err := r.Final(spec)
 //
+//	a, err := imgio.DecodeAnimation(gifBytes, 0) // every frame, limits checked first
+//	r.SetAnimation(a)                       // the still methods then draw on frame 0
+//	frame, res, err := r.AnimationFrame(spec, i, w, h) // frame i as shown, captions from the cache
+//	res, err := r.EncodeGIF(w, spec)        // every frame captioned, animated GIF out
+//	res, err := meme.EncodeAnimation(w, a, spec, fs) // the same, one-shot (the CLI)
+//
 // Geometry is resolution independent: x and w are fractions of the image
 // width; y, h, size, minSize and outlineWidth of its height. Layout works in
 // image heights, so a box wraps into the same lines at 800 px and at 4000 px.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"image"
+
+	"github.com/memeforge/memeforge/wasm/imgio"
 )
 
 // Bounds on an output (preview or final), in pixels. Decoding refuses
@@ -45,6 +47,12 @@ type Renderer struct {
 	// it, in box order. shown is nil when preview holds nothing reusable.
 	frame uint64
 	shown []*caption
+
+	// Set by SetAnimation: the frames, their composer and the buffer
+	// AnimationFrame draws into.
+	anim    *imgio.Animation
+	comp    *imgio.Composer
+	animOut *image.RGBA
 }
 
 // Frame is a preview with what a caller that keeps the previous one needs
@@ -80,6 +88,7 @@ func (r *Renderer) SetImage(img *image.RGBA) error {
 		img = &image.RGBA{Pix: img.Pix, Stride: img.Stride, Rect: image.Rectangle{Max: img.Rect.Size()}}
 	}
 	r.src = img
+	r.anim, r.comp = nil, nil
 	r.base = nil
 	r.shown = nil
 	return nil

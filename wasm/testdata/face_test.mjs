@@ -111,7 +111,49 @@ await check("ConcurrentCallsAllSettle", async () => {
   assert(rs.map((r) => r.width).join() === "101,102,103", "widths");
 });
 
+await check("AnimationBeforeLoadRejectsWithCode", async () => {
+  let err;
+  try { await mf.renderAnimationFrame(spec, 0, 10, 10); } catch (e) { err = e; }
+  assert(err && err.code === "no_animation", "code " + (err && err.code));
+});
+await check("LoadImageSaysAnimatedGIFIsFirstFrameOnly", async () => {
+  const info = await mf.loadImage(bytes(env.GIF));
+  assert(info.format === "gif" && info.animated === true && info.firstFrameOnly === true, JSON.stringify(info));
+});
+await check("LoadAnimation", async () => {
+  const a = await mf.loadAnimation(bytes(env.GIF));
+  assert(a.width === 160 && a.height === 80 && a.frames === 20, JSON.stringify(a));
+  assert(a.delays.length === 20 && a.delays.every((d) => d === 40), "delays " + a.delays);
+  assert(a.loopCount === 0 && a.plays === 0, "loop");
+});
+await check("RenderAnimationFrameSamePixelsAsNative", async () => {
+  const r = await mf.renderAnimationFrame(spec, 7, 120, 60);
+  assert(r.width === 120 && r.height === 60 && r.frame === 7, "size");
+  assert(sha(r.pixels) === env.GIF_FRAME_SHA256, "frame pixels differ from the native render");
+});
+await check("FinalGIFSameBytesAsNative", async () => {
+  const g = await mf.finalGIF(spec);
+  assert(g instanceof Uint8Array && sha(g) === env.GIF_SHA256, "GIF bytes differ from the native encoder's");
+});
+await check("LoadAnimationOverFrameLimitHasCode", async () => {
+  let err;
+  try { await mf.loadAnimation(bytes(env.MANY_GIF)); } catch (e) { err = e; }
+  assert(err && err.code === "too_many_frames" && err.message.includes("2000 frames"), String(err && err.message));
+});
+await check("LoadAnimationNotGIF", async () => {
+  let err;
+  try { await mf.loadAnimation(bytes(env.IMAGE)); } catch (e) { err = e; }
+  assert(err && err.code === "unsupported", String(err && err.message));
+});
+await check("StillImageAgain", async () => {
+  const info = await mf.loadImage(bytes(env.IMAGE));
+  assert(info.animated === false && info.firstFrameOnly === false, JSON.stringify(info));
+});
+
 const bad = [
+  ["AnimationFrameNegative", () => mf.renderAnimationFrame(spec, -1, 10, 10), "frame: want a frame index"],
+  ["AnimationFrameString", () => mf.renderAnimationFrame(spec, "1", 10, 10), "frame: want a frame index"],
+  ["FinalGIFNoArgs", () => mf.finalGIF(), "want 1 arguments"],
   ["LoadImageNoArgs", () => mf.loadImage(), "want 1 arguments"],
   ["LoadImageString", () => mf.loadImage("x.png"), "want a Uint8Array"],
   ["LoadImageArrayBuffer", () => mf.loadImage(new ArrayBuffer(8)), "want a Uint8Array"],

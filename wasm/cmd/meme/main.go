@@ -5,7 +5,10 @@
 //	meme -in photo.jpg -spec spec.json -out meme.jpg -quality 85
 //	meme -in photo.jpg -top "HI" -font MyFont.ttf -out meme.png
 //
-// The output format follows the -out extension (.png, .jpg, .jpeg). Any bad
+// The output format follows the -out extension (.png, .jpg, .jpeg, .gif).
+// A GIF written from a GIF keeps its animation (every frame captioned, the
+// source's timing and loop count); an animated input written as PNG or JPEG
+// gives its first frame, and a note on stderr says so. Any bad
 // input ends the program with a one-line error and a non-zero status (2 for
 // bad usage, 1 for everything else), and never leaves a partial output file:
 // the image is written to a temporary file beside -out and renamed into
@@ -17,6 +20,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -83,7 +87,7 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 	// Errors are reported by run as one line; usage goes out only for -h.
 	fl.SetOutput(io.Discard)
 	fl.StringVar(&o.in, "in", "", "input image: JPEG, PNG, GIF or WebP (required)")
-	fl.StringVar(&o.out, "out", "", "output image: .png, .jpg or .jpeg (required)")
+	fl.StringVar(&o.out, "out", "", "output image: .png, .jpg, .jpeg, or .gif for an animated GIF input (required)")
 	fl.StringVar(&o.top, "top", "", "top caption (default spec: white Anton, black outline, upper case)")
 	fl.StringVar(&o.bottom, "bottom", "", "bottom caption")
 	fl.StringVar(&o.spec, "spec", "", "spec JSON file with every caption box (instead of -top/-bottom)")
@@ -92,7 +96,7 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 	// package flag calls Usage on every parse error; print it only for -h.
 	fl.Usage = func() {}
 	usage := func() {
-		fmt.Fprintf(stdout, "usage: meme -in IMAGE (-top TEXT -bottom TEXT | -spec SPEC.json) -out OUT.png|OUT.jpg [-quality N] [-font FILE.ttf]\n\n")
+		fmt.Fprintf(stdout, "usage: meme -in IMAGE (-top TEXT -bottom TEXT | -spec SPEC.json) -out OUT.png|OUT.jpg|OUT.gif [-quality N] [-font FILE.ttf]\n\n")
 		fl.SetOutput(stdout)
 		fl.PrintDefaults()
 		fl.SetOutput(io.Discard)
@@ -129,8 +133,11 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 	}
 	// Everything that can be checked cheaply is checked before decoding.
 	format, err := imgio.FormatFromPath(o.out)
+	if strings.EqualFold(filepath.Ext(o.out), ".gif") {
+		format, err = "gif", nil
+	}
 	if err != nil {
-		return usageError{fmt.Sprintf("-out %s: unknown image type (want .png, .jpg or .jpeg)", o.out)}
+		return usageError{fmt.Sprintf("-out %s: unknown image type (want .png, .jpg, .jpeg or .gif)", o.out)}
 	}
 	if format == "jpeg" && (o.quality < 1 || o.quality > 100) {
 		return usageError{fmt.Sprintf("-quality %d: want 1-100", o.quality)}
@@ -186,12 +193,32 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("-in: %w", err)
 	}
+	var res meme.Result
+	if format == "gif" {
+		// An animation keeps every frame; any GIF is one (of one frame or more).
+		if !bytes.HasPrefix(data, []byte("GIF8")) {
+			return usageError{fmt.Sprintf("-out %s: GIF output needs a GIF input, and -in %s is not one (write .png or .jpg)", o.out, o.in)}
+		}
+		a, err := imgio.DecodeAnimation(data, imgio.DefaultMaxPixels)
+		if err != nil {
+			return fmt.Errorf("-in %s: %w", o.in, err)
+		}
+		err = writeAtomically(o.out, func(w io.Writer) error {
+			res, err = meme.EncodeAnimation(w, a, spec, fs)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		warn(stderr, res)
+		return nil
+	}
 	// meme.RenderTo in three steps, so each error can name the file at fault.
 	img, _, err := imgio.Decode(data, imgio.DefaultMaxPixels)
 	if err != nil {
 		return fmt.Errorf("-in %s: %w", o.in, err)
 	}
-	res, err := meme.Draw(img, spec, fs)
+	res, err = meme.Draw(img, spec, fs)
 	if err != nil {
 		return err
 	}
@@ -201,13 +228,21 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if imgio.Animated(data) {
+		fmt.Fprintf(stderr, "meme: note: %s is animated; %s has its first frame only (write .gif to keep a GIF's animation)\n", o.in, o.out)
+	}
+	warn(stderr, res)
+	return nil
+}
+
+// warn reports what the render could not do perfectly.
+func warn(stderr io.Writer, res meme.Result) {
 	if len(res.Missing) > 0 {
 		fmt.Fprintf(stderr, "meme: warning: no font has %s; drawn as empty boxes\n", quoteAll(res.Missing))
 	}
 	for _, i := range res.Overflow {
 		fmt.Fprintf(stderr, "meme: warning: the text of box %d does not fit its box, even at its smallest size\n", i)
 	}
-	return nil
 }
 
 // readFile reads a whole file, refusing one larger than limit bytes without
