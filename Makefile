@@ -13,7 +13,7 @@ WASM_TEST_PKGS := ./wasm ./wasm/meme/... ./wasm/imgio/...
 .PHONY: run test test-native test-wasm bench build wasm site signer deploy destroy clean
 
 run: build
-	$(GO) run ./scripts/localstack/cmd/run
+	$(GO) run ./scripts/run
 
 test: build test-native test-wasm
 
@@ -41,7 +41,7 @@ site: wasm
 signer:
 	mkdir -p dist/signer
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(GOFLAGS_BUILD) -tags lambda.norpc -o dist/signer/bootstrap ./signer/cmd/bootstrap
-	$(GO) build -o dist/bin/ github.com/aws/aws-lambda-go/cmd/build-lambda-zip
+	$(GO) build -C tools -o $(CURDIR)/dist/bin/ github.com/aws/aws-lambda-go/cmd/build-lambda-zip
 	rm -f dist/signer.zip
 	dist/bin/build-lambda-zip -o dist/signer.zip dist/signer/bootstrap
 
