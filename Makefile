@@ -45,11 +45,13 @@ signer:
 	rm -f dist/signer.zip
 	dist/bin/build-lambda-zip -o dist/signer.zip dist/signer/bootstrap
 
-deploy:
-	scripts/deploy.sh
+# A deploy builds first unless told not to (SKIP_BUILD=1) or only showing its calls (DRY_RUN=1); the
+# Go program (scripts/deploy) needs credentials and nothing else: no AWS CLI.
+deploy: $(if $(filter 1,$(SKIP_BUILD) $(DRY_RUN)),,build)
+	$(GO) run ./scripts/deploy deploy
 
 destroy:
-	scripts/destroy.sh
+	$(GO) run ./scripts/deploy destroy
 
 clean:
 	rm -rf dist test-output
