@@ -26,3 +26,5 @@ func (l *Log) Note(format string, args ...any) {
 		fmt.Fprintf(l.Out, "# "+format+"\n", args...)
 	}
 }
+
+func (l *Log) dry() bool { return l != nil && l.Dry }

@@ -208,7 +208,9 @@ func Sync(ctx context.Context, s Storage, cdn CDN, opts SyncOptions, objs []Obje
 		}
 	}
 	for _, o := range changed {
-		log.Say("upload %s", o.Key)
+		if !log.dry() { // the dry run's own line says it
+			log.Say("upload %s", o.Key)
+		}
 		if err := s.PutObject(ctx, o); err != nil {
 			return res, fmt.Errorf("uploading %s to s3://%s/%s: %w", o.File, o.Bucket, o.Key, err)
 		}
@@ -223,7 +225,9 @@ func Sync(ctx context.Context, s Storage, cdn CDN, opts SyncOptions, objs []Obje
 			if err != nil {
 				return res, fmt.Errorf("invalidating %s in distribution %s: %w", strings.Join(paths, " "), opts.Distribution, err)
 			}
-			log.Say("invalidating %s (invalidation %s)", strings.Join(paths, " "), id)
+			if !log.dry() {
+				log.Say("invalidating %s (invalidation %s)", strings.Join(paths, " "), id)
+			}
 			res.Invalidated = paths
 		}
 	}
