@@ -13,7 +13,7 @@ WASM_TEST_PKGS := ./wasm ./wasm/meme/... ./wasm/imgio/...
 .PHONY: run test deps-test deps-bench deps-run test-native test-wasm bench build wasm site signer deploy destroy clean
 
 run: deps-run build
-	$(GO) run ./scripts/localstack/cmd/run
+	$(GO) run ./scripts/run
 
 # Debian packages (apt-get as root, else one line naming the command) and npm packages from the
 # lock file, before anything is built or tested.
@@ -48,15 +48,17 @@ site: wasm
 signer:
 	mkdir -p dist/signer
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(GOFLAGS_BUILD) -tags lambda.norpc -o dist/signer/bootstrap ./signer/cmd/bootstrap
-	$(GO) build -o dist/bin/ github.com/aws/aws-lambda-go/cmd/build-lambda-zip
+	$(GO) build -C tools -o $(CURDIR)/dist/bin/ github.com/aws/aws-lambda-go/cmd/build-lambda-zip
 	rm -f dist/signer.zip
 	dist/bin/build-lambda-zip -o dist/signer.zip dist/signer/bootstrap
 
-deploy:
-	scripts/deploy.sh
+# A deploy builds first unless told not to (SKIP_BUILD=1) or only showing its calls (DRY_RUN=1); the
+# Go program (scripts/deploy) needs credentials and nothing else: no AWS CLI.
+deploy: $(if $(filter 1,$(SKIP_BUILD) $(DRY_RUN)),,build)
+	$(GO) run ./scripts/deploy deploy
 
 destroy:
-	scripts/destroy.sh
+	$(GO) run ./scripts/deploy destroy
 
 clean:
 	rm -rf dist test-output

@@ -130,9 +130,6 @@ func NewFromDefaultChain(ctx context.Context, cfg Config, opts ...Option) (*Sign
 	return New(cfg, awsCfg.Credentials, opts...)
 }
 
-// Config returns the configuration the signer runs with.
-func (s *Signer) Config() Config { return s.cfg }
-
 // Sign validates r and returns a form that lets the browser upload exactly one object: this
 // bucket, a key chosen here, r.ContentType, 1..MaxUploadBytes bytes, SSE AES256, for 5 minutes.
 func (s *Signer) Sign(ctx context.Context, r Request) (*Response, error) {

@@ -11,15 +11,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/andybalholm/brotli"
-)
 
-var compressible = map[string]bool{
-	".wasm": true, ".js": true, ".mjs": true, ".css": true, ".html": true, ".svg": true,
-	".json": true, ".ttf": true, ".otf": true, ".webmanifest": true, ".txt": true,
-}
+	"github.com/memeforge/memeforge/internal/contenttype"
+)
 
 func main() {
 	sizes := flag.String("sizes", "", "print `name` raw/gzip/brotli sizes of the one file argument instead of writing siblings")
@@ -46,7 +42,7 @@ func main() {
 
 func compressTree(dir string) error {
 	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !compressible[strings.ToLower(filepath.Ext(path))] {
+		if err != nil || d.IsDir() || !contenttype.Compressible(path) {
 			return err
 		}
 		data, err := os.ReadFile(path)

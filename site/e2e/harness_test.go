@@ -22,7 +22,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"github.com/memeforge/memeforge/scripts/localstack"
+	"github.com/memeforge/memeforge/internal/localstack"
 )
 
 // chromiumPath is Debian's chromium; MEMEFORGE_CHROMIUM points the tests at another build (e.g. an

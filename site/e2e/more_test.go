@@ -20,7 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/memeforge/memeforge/scripts/localstack"
+	"github.com/memeforge/memeforge/internal/localstack"
 )
 
 // setControl sets a caption control as a person would leave it and fires its input event.

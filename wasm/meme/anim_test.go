@@ -154,7 +154,7 @@ func TestAnimationFrameUsesCachedCaptions(t *testing.T) {
 		t.Error("frame past the end accepted")
 	}
 	// The still image is the first frame: a PNG of an animation is frame 0.
-	if !bytes.Equal(r.Image().Pix, comp.Frame(0).Pix) {
+	if !bytes.Equal(r.src.Pix, comp.Frame(0).Pix) {
 		t.Error("the still image is not the first frame")
 	}
 }
@@ -163,7 +163,7 @@ const gifHashFile = "testdata/gif-hashes.json"
 
 // TestGIFHashes is "the same GIF bytes everywhere": hashes of every
 // captioned test GIF (and of frame 3 of each preview) are generated natively
-// with -gen, and the same test runs under GOOS=js GOARCH=wasm.
+// with -update, and the same test runs under GOOS=js GOARCH=wasm.
 func TestGIFHashes(t *testing.T) {
 	fs := fullFontSet(t)
 	got := map[string]string{}
@@ -190,7 +190,7 @@ func TestGIFHashes(t *testing.T) {
 			got[c.Name+"/"+sname+"/preview"] = hashPix(img)
 		}
 	}
-	if *gen {
+	if *update {
 		b, _ := json.MarshalIndent(got, "", "  ")
 		if err := writeFileAtomic(gifHashFile, append(b, '\n')); err != nil {
 			t.Fatal(err)

@@ -13,8 +13,6 @@
 //	fs.Add("dejavu", ttf, true)             // a named font; true also makes it a fallback
 //
 //	res, err := meme.Draw(img, spec, fs)    // one-shot, in place on an *image.RGBA
-//	img, res, err := meme.RenderBytes(data, spec, fs, 0)     // decode (imgio, 0 = default pixel limit) + Draw
-//	res, err := meme.RenderTo(w, data, spec, fs, "jpeg", 90) // ... + encode
 //	missing, err := meme.Missing(spec, fs)  // characters no loaded font covers
 //
 //	r := meme.NewRenderer(fs)               // cached, for the browser

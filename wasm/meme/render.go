@@ -94,9 +94,6 @@ func (r *Renderer) SetImage(img *image.RGBA) error {
 	return nil
 }
 
-// Image is the image set by SetImage, or nil.
-func (r *Renderer) Image() *image.RGBA { return r.src }
-
 func checkSize(w, h int) error {
 	if w <= 0 || h <= 0 {
 		return fmt.Errorf("%dx%d has no pixels", w, h)

@@ -16,7 +16,8 @@ import (
 // Module is the path of the memeforge module; RepoRoot looks for its go.mod.
 const Module = "github.com/memeforge/memeforge"
 
-// Tool packages pinned by `tool` lines in go.mod.
+// Tool packages pinned by `tool` lines in tools/go.mod, a module of their own so the product's
+// go.mod lists only what the product imports.
 const (
 	VersityGatewayTool = "github.com/versity/versitygw/cmd/versitygw"
 	LambdaRIETool      = "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie"
@@ -43,14 +44,14 @@ func RepoRoot() (string, error) {
 	}
 }
 
-// BuildTool builds pkg (a `tool` line of go.mod, so its version is the pinned one) into
+// BuildTool builds pkg (a `tool` line of tools/go.mod, so its version is the pinned one) into
 // root/dist/bin and returns the binary's path. Go's build cache makes every call after the
 // first cheap; builds are serialised with a lock file so parallel test packages don't race.
 func BuildTool(ctx context.Context, root, pkg string) (string, error) {
-	return build(ctx, root, pkg, path.Base(pkg), nil)
+	return build(ctx, root, pkg, path.Base(pkg), nil, "-C", "tools")
 }
 
-// toolBinary builds the go.mod tool line pkg into root/dist/bin, finding root from the
+// toolBinary builds the tools/go.mod tool line pkg into root/dist/bin, finding root from the
 // working directory when it is empty; StartGateway and StartLambda use it when they were
 // not handed a built binary.
 func toolBinary(ctx context.Context, root, pkg string) (string, error) {
@@ -72,9 +73,13 @@ func BuildBootstrap(ctx context.Context, root string) (string, error) {
 		"-trimpath", "-ldflags", "-s -w", "-tags", "lambda.norpc")
 }
 
-// build runs go build for pkg into root/dist/bin/name with extra environment and flags.
+// build runs go build for pkg into root/dist/bin/name with extra environment and flags; a leading
+// "-C", dir pair (go's own flag, which must come first) builds in that module instead.
 func build(ctx context.Context, root, pkg, name string, env []string, args ...string) (string, error) {
-	binDir := filepath.Join(root, "dist", "bin")
+	binDir, err := filepath.Abs(filepath.Join(root, "dist", "bin")) // absolute: -C moves go's working directory
+	if err != nil {
+		return "", fmt.Errorf("localstack: build %s: %w", pkg, err)
+	}
 	if err := os.MkdirAll(binDir, 0o755); err != nil {
 		return "", fmt.Errorf("localstack: build %s: %w", pkg, err)
 	}
@@ -84,7 +89,13 @@ func build(ctx context.Context, root, pkg, name string, env []string, args ...st
 	}
 	defer unlock()
 	out := filepath.Join(binDir, name)
-	cmdArgs := append([]string{"build", "-o", out}, args...)
+	cmdArgs := []string{"build"}
+	if len(args) >= 2 && args[0] == "-C" {
+		cmdArgs = append(cmdArgs, args[:2]...)
+		args = args[2:]
+	}
+	cmdArgs = append(cmdArgs, "-o", out)
+	cmdArgs = append(cmdArgs, args...)
 	cmdArgs = append(cmdArgs, pkg)
 	cmd := exec.CommandContext(ctx, goBin(), cmdArgs...)
 	cmd.Dir = root

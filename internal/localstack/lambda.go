@@ -23,7 +23,7 @@ type LambdaOptions struct {
 	// Env is the function's environment (KEY=value). The emulator adds its own variables;
 	// nothing from this process's environment is passed on unless listed here.
 	Env []string
-	// RIE is a built aws-lambda-rie; empty builds the go.mod tool line into Root/dist/bin.
+	// RIE is a built aws-lambda-rie; empty builds the tools/go.mod tool line into Root/dist/bin.
 	RIE string
 	// Root is the checkout; empty finds it from the working directory.
 	Root string

@@ -43,7 +43,7 @@ type GatewayOptions struct {
 	CORSOrigins []string
 	// Region is the region the gateway signs and checks signatures for.
 	Region string
-	// Binary is a built versitygw; empty builds the go.mod tool line into Root/dist/bin.
+	// Binary is a built versitygw; empty builds the tools/go.mod tool line into Root/dist/bin.
 	Binary string
 	// Root is the checkout (for building the binary); empty finds it from the working directory.
 	Root string

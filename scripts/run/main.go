@@ -16,12 +16,12 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/memeforge/memeforge/scripts/localstack"
+	"github.com/memeforge/memeforge/internal/localstack"
 )
 
 func main() {
 	if len(os.Args) > 1 {
-		fmt.Fprintln(os.Stderr, "usage: go run ./scripts/localstack/cmd/run   (settings: MEMEFORGE_ADDR, MEMEFORGE_GATEWAY_ADDR, MEMEFORGE_SITE_DIR, MEMEFORGE_DATA_DIR)")
+		fmt.Fprintln(os.Stderr, "usage: go run ./scripts/run   (settings: MEMEFORGE_ADDR, MEMEFORGE_GATEWAY_ADDR, MEMEFORGE_SITE_DIR, MEMEFORGE_DATA_DIR)")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)

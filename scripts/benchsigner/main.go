@@ -1,4 +1,4 @@
-// Command bench-signer prints the signer's figures that are not Go benchmarks, one a line as
+// Command benchsigner prints the signer's figures that are not Go benchmarks, one a line as
 // `name value unit`: /api/sign requests per second and latency under load from wrk (a second
 // process) on loopback, the cold start of the built bootstrap under the Lambda Runtime
 // Interface Emulator (emulator start to first successful response), and dist/signer.zip's size.
@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/memeforge/memeforge/scripts/localstack"
+	"github.com/memeforge/memeforge/internal/localstack"
 	"github.com/memeforge/memeforge/signer"
 )
 
@@ -31,7 +31,7 @@ func main() {
 	conns := flag.Int("connections", 8, "wrk connections")
 	colds := flag.Int("coldstarts", 5, "cold starts to time")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: go run ./scripts/localstack/cmd/bench-signer [-duration 10s] [-connections 8] [-coldstarts 5]")
+		fmt.Fprintln(os.Stderr, "usage: go run ./scripts/benchsigner [-duration 10s] [-connections 8] [-coldstarts 5]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
