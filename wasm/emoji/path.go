@@ -155,9 +155,9 @@ func clip(s string) string {
 	return s
 }
 
-// maxSegments bounds one file's geometry (Twemoji's largest has a few
-// thousand); a fuzzer's megabyte of "l0 0" must not become a huge outline.
-const maxSegments = 200000
+// maxSegments bounds one file's geometry (Twemoji's largest has 1,599
+// segments); a fuzzer's megabyte of "l0 0" must not become a huge outline.
+const maxSegments = 20000
 
 // parsePath reads SVG path data into an outline of absolute moves, lines,
 // quadratic and cubic Béziers (arcs become cubics).

@@ -84,6 +84,7 @@ func parse(svg []byte) (*Art, error) {
 	}
 	var refs []pending
 	root := false
+	segs := 0
 	for {
 		t, err := z.next()
 		if err == errEOF {
@@ -166,6 +167,12 @@ func parse(svg []byte) (*Art, error) {
 				return nil, fmt.Errorf("more than %d shapes", maxShapes)
 			}
 			o = o.transform(f.st.ctm)
+			if segs += len(o); segs > maxSegments {
+				return nil, fmt.Errorf("more than %d path segments", maxSegments)
+			}
+			if err := a.check(o); err != nil {
+				return nil, fmt.Errorf("<%s>: %w", t.name, err)
+			}
 			if f.clip != "" {
 				clips[f.clip] = append(clips[f.clip], clipPart{o: o, evenOdd: f.st.clipRule})
 				break
@@ -187,6 +194,9 @@ func parse(svg []byte) (*Art, error) {
 				// under uniform scales, so the mean of the axes' scales is exact there.
 				m := f.st.ctm
 				s := (math.Sqrt(float64(m[0]*m[0])+float64(m[1]*m[1])) + math.Sqrt(float64(m[2]*m[2])+float64(m[3]*m[3]))) / 2
+				if float64(f.st.strokeWidth*s) > farOut*max(a.w, a.h) {
+					return nil, fmt.Errorf("<%s>: stroke-width %g is far wider than the viewBox", t.name, f.st.strokeWidth)
+				}
 				add(shape{o: o, rgba: premul(f.st.stroke, float64(f.st.strokeOpacity*f.st.opacity)),
 					stroke: &strokeStyle{width: float64(f.st.strokeWidth * s), cap: f.st.cap, join: f.st.join}})
 			}
@@ -220,6 +230,9 @@ func parse(svg []byte) (*Art, error) {
 			cp = make([]clipPart, len(parts), max(len(parts), 1)) // never nil: nil means unclipped
 			for i, p := range parts {
 				cp[i] = clipPart{o: p.o.transform(r.ctm), evenOdd: p.evenOdd}
+				if err := a.check(cp[i].o); err != nil {
+					return nil, fmt.Errorf("<clipPath id=%q>: %w", r.id, err)
+				}
 			}
 			resolved[use{r.id, r.ctm}] = cp
 		}
@@ -228,8 +241,26 @@ func parse(svg []byte) (*Art, error) {
 	return a, nil
 }
 
-// maxShapes bounds one file (Twemoji's busiest has a few hundred).
-const maxShapes = 20000
+// maxShapes bounds one file (Twemoji's busiest has 53).
+const maxShapes = 2000
+
+// farOut is how many viewBox sizes geometry may reach beyond the viewBox
+// (Twemoji's reaches 0.75). The rasterizer walks every scanline and cell a
+// segment crosses, inside the picture or not, so this bounds a drawing's
+// cost by its size.
+const farOut = 4
+
+// check rejects geometry far outside the viewBox.
+func (a *Art) check(o outline) error {
+	for _, s := range o {
+		for _, p := range s.p {
+			if p.x < a.minX-farOut*a.w || p.x > a.minX+(farOut+1)*a.w || p.y < a.minY-farOut*a.h || p.y > a.minY+(farOut+1)*a.h {
+				return fmt.Errorf("point (%g, %g) is far outside the viewBox", p.x, p.y)
+			}
+		}
+	}
+	return nil
+}
 
 type frame struct {
 	name string
