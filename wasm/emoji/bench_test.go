@@ -13,7 +13,7 @@ import (
 func BenchmarkDraw(b *testing.B) {
 	a := loadArt(b, "1f468-200d-1f469-200d-1f467")
 	for _, size := range []int{64, 256} {
-		b.Run(fmt.Sprintf("family/%dpx", size), func(b *testing.B) {
+		b.Run(fmt.Sprintf("emoji-family/%dpx", size), func(b *testing.B) {
 			img := image.NewRGBA(image.Rect(0, 0, size, size))
 			for b.Loop() {
 				a.Draw(img, 0, 0, float64(size))
