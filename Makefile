@@ -8,7 +8,7 @@ VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 GOFLAGS_BUILD := -trimpath -ldflags "-s -w -X main.version=$(VERSION)"
 WASM_PATH := $(GOROOT)/lib/wasm:$(PATH)
 # Pure packages whose tests also run as WASM under Node.
-WASM_TEST_PKGS := ./wasm ./wasm/meme/... ./wasm/imgio/...
+WASM_TEST_PKGS := ./wasm ./wasm/meme/... ./wasm/imgio/... ./wasm/emoji/...
 
 .PHONY: run test deps-test deps-bench deps-run test-native test-wasm bench build wasm site signer deploy destroy clean
 

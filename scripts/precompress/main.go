@@ -19,8 +19,9 @@ import (
 
 func main() {
 	sizes := flag.String("sizes", "", "print `name` raw/gzip/brotli sizes of the one file argument instead of writing siblings")
+	skip := flag.String("skip", "", "a `folder` under DIR to leave as it is (thousands of small files cost minutes of brotli for little gain)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: precompress DIR | precompress -sizes NAME FILE")
+		fmt.Fprintln(os.Stderr, "usage: precompress [-skip FOLDER] DIR | precompress -sizes NAME FILE")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -32,7 +33,7 @@ func main() {
 	if *sizes != "" {
 		err = printSizes(*sizes, flag.Arg(0))
 	} else {
-		err = compressTree(flag.Arg(0))
+		err = compressTree(flag.Arg(0), *skip)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "precompress:", err)
@@ -40,8 +41,11 @@ func main() {
 	}
 }
 
-func compressTree(dir string) error {
+func compressTree(dir, skip string) error {
 	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() && skip != "" && path == filepath.Join(dir, skip) {
+			return filepath.SkipDir
+		}
 		if err != nil || d.IsDir() || !contenttype.Compressible(path) {
 			return err
 		}
