@@ -59,8 +59,16 @@ func Compressible(name string) bool { return slices.Contains(compressible, ext(n
 // The rest of the compressible files are left to CloudFront's own compression.
 var negotiated = []string{".wasm", ".js", ".mjs", ".css", ".html", ".svg", ".ttf", ".otf"}
 
-// Negotiated reports whether the CDN serves a file's precompressed siblings, so they must be uploaded with it.
-func Negotiated(name string) bool { return slices.Contains(negotiated, ext(name)) }
+// Uncompressed is the folder of the site whose files get no precompressed siblings: the 3,720
+// Twemoji SVGs (2.2 KB each on average; a caption fetches a few) would cost minutes of brotli at
+// every build. scripts/precompress skips it and the viewer-request function leaves it alone.
+const Uncompressed = "emoji"
+
+// Negotiated reports whether the CDN serves a file's precompressed siblings, so they must be uploaded
+// with it. name is the file's path inside the site, with forward slashes.
+func Negotiated(name string) bool {
+	return slices.Contains(negotiated, ext(name)) && !strings.HasPrefix(strings.TrimPrefix(name, "/"), Uncompressed+"/")
+}
 
 // NegotiatedExtensions returns the extensions Negotiated accepts, without their dots.
 func NegotiatedExtensions() []string {

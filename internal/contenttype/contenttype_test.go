@@ -31,3 +31,13 @@ func TestNegotiatedAreCompressible(t *testing.T) {
 		}
 	}
 }
+
+func TestEmojiAreNotNegotiated(t *testing.T) {
+	for name, want := range map[string]bool{
+		"emoji/1f525.svg": false, "/emoji/1f525.svg": false, "icon.svg": true, "fonts/x.ttf": true, "emojis/x.svg": true,
+	} {
+		if got := contenttype.Negotiated(name); got != want {
+			t.Errorf("Negotiated(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -47,6 +47,7 @@ func TestPrecompressedFunction(t *testing.T) {
 		{Name: "WeightedListStillAccepts", URI: "/style.css", AcceptEncoding: "gzip;q=0.5, br;q=1.0", Want: "/style.css.br"},
 		{Name: "TokensAreCaseInsensitive", URI: "/sw.js", AcceptEncoding: "GZIP", Want: "/sw.js.gz"},
 		{Name: "NoSubstringMatch", URI: "/sw.js", AcceptEncoding: "xbr, gzipx", Want: "/sw.js"},
+		{Name: "EmojiAreNot", URI: "/emoji/1f525.svg", AcceptEncoding: "br, gzip", Want: "/emoji/1f525.svg"},
 		{Name: "FontsAreNegotiated", URI: "/fonts/DroidSansFallbackFull.ttf", AcceptEncoding: "br", Want: "/fonts/DroidSansFallbackFull.ttf.br"},
 		{Name: "ConfigIsLeftToCloudFront", URI: "/config.json", AcceptEncoding: "br", Want: "/config.json"},
 		{Name: "ImagesAreUntouched", URI: "/icon.png", AcceptEncoding: "br", Want: "/icon.png"},
