@@ -6,7 +6,10 @@
 // written down in site/memeforge.d.ts.
 //
 // Every argument is type-checked; a bad one, a bad spec or a Go panic
-// rejects the Promise with an Error, and the module keeps working. Work runs
+// rejects the Promise with an Error whose code is meme.ErrorCode's (the one
+// table of error kinds), and the module keeps working. Once the global is
+// set it dispatches a "memeforge:ready" Event on the global scope, so a
+// worker waits for that instead of polling. Work runs
 // on a goroutine, one call at a time. Buffers are reused between calls
 // because WASM memory never shrinks.
 package main
@@ -48,6 +51,7 @@ func main() {
 		"renderFinal":   f.renderFinal,
 		"encode":        f.encode,
 		"missingGlyphs": f.missingGlyphs,
+		"fontsNeeded":   f.fontsNeeded,
 	}
 	for name, m := range methods {
 		obj.Set(name, js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -56,6 +60,10 @@ func main() {
 	}
 	obj.Set("version", version)
 	js.Global().Set("memeforge", obj)
+	// Node (the face's tests) has no dispatchEvent on its global.
+	if g := js.Global(); g.Get("dispatchEvent").Type() == js.TypeFunction {
+		g.Call("dispatchEvent", g.Get("Event").New("memeforge:ready"))
+	}
 	select {}
 }
 
@@ -68,12 +76,14 @@ func promise(method string, prepare func() (func() (any, error), error)) js.Valu
 	executor = js.FuncOf(func(this js.Value, args []js.Value) any {
 		resolve, reject := args[0], args[1]
 		fail := func(err error) {
-			reject.Invoke(js.Global().Get("Error").New("memeforge." + method + ": " + err.Error()))
+			e := js.Global().Get("Error").New("memeforge." + method + ": " + err.Error())
+			e.Set("code", string(meme.ErrorCode(err)))
+			reject.Invoke(e)
 		}
 		run := func(step func()) {
 			defer func() {
 				if p := recover(); p != nil {
-					fail(fmt.Errorf("internal error: %v", p))
+					fail(fmt.Errorf("internal error: %v", p)) // no kind: code "internal"
 				}
 			}()
 			step()
@@ -82,6 +92,9 @@ func promise(method string, prepare func() (func() (any, error), error)) js.Valu
 		run(func() {
 			var err error
 			if work, err = prepare(); err != nil {
+				if meme.ErrorCode(err) == meme.CodeInternal { // the face's own argument checks
+					err = meme.Kind(meme.ErrBadArgument, err)
+				}
 				fail(err)
 				work = nil
 			}
@@ -248,6 +261,25 @@ func (f *face) encode(args []js.Value) (func() (any, error), error) {
 	}, nil
 }
 
+func (f *face) fontsNeeded(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 1); err != nil {
+		return nil, err
+	}
+	spec, err := specArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		names, err := meme.FontsNeeded(spec, f.fonts)
+		if err != nil {
+			return nil, err
+		}
+		return anyStrings(names), nil
+	}, nil
+}
+
 func (f *face) missingGlyphs(args []js.Value) (func() (any, error), error) {
 	if err := argc(args, 1); err != nil {
 		return nil, err
@@ -338,7 +370,7 @@ func specArg(args []js.Value, i int) (meme.Spec, error) {
 		return meme.Spec{}, err
 	}
 	if len(s) > meme.MaxSpecSize {
-		return meme.Spec{}, fmt.Errorf("specJSON: %d bytes is over the %d byte limit", len(s), meme.MaxSpecSize)
+		return meme.Spec{}, meme.Kind(meme.ErrBadSpec, fmt.Errorf("specJSON: %d bytes is over the %d byte limit", len(s), meme.MaxSpecSize))
 	}
 	return meme.ParseSpec([]byte(s))
 }

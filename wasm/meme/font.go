@@ -36,28 +36,43 @@ type glyph struct {
 	pts     []float64 // x,y pairs: 1 for M and L, 2 for Q, 3 for C
 }
 
-// ParseFont parses TTF or OTF bytes. The bytes are retained.
+// MaxFontBytes bounds a font file: the largest CJK fonts are about 20 MB.
+const MaxFontBytes = 30 << 20
+
+// ParseFont parses TTF or OTF bytes. The bytes are retained. Its errors
+// are ErrBadFont or ErrFontTooLarge.
 func ParseFont(data []byte) (*Font, error) {
-	sf, err := sfnt.Parse(data)
+	f, err := parseFont(data)
 	if err != nil {
 		return nil, fmt.Errorf("meme: font: %w", err)
+	}
+	return f, nil
+}
+
+func parseFont(data []byte) (*Font, error) {
+	if len(data) > MaxFontBytes {
+		return nil, Kind(ErrFontTooLarge, fmt.Errorf("%d bytes is over the %d byte limit", len(data), MaxFontBytes))
+	}
+	sf, err := sfnt.Parse(data)
+	if err != nil {
+		return nil, Kind(ErrBadFont, err)
 	}
 	f := &Font{sf: sf, index: map[rune]sfnt.GlyphIndex{}, glyphs: map[sfnt.GlyphIndex]*glyph{}}
 	upem := sf.UnitsPerEm()
 	if upem < 16 || upem > 16384 {
-		return nil, fmt.Errorf("meme: font: %d units per em is out of range", upem)
+		return nil, Kind(ErrBadFont, fmt.Errorf("%d units per em is out of range", upem))
 	}
 	f.upem = float64(upem)
 	f.ppem = fixed.Int26_6(upem) << 6
 	f.family, _ = sf.Name(&f.buf, sfnt.NameIDFamily)
 	m, err := sf.Metrics(&f.buf, f.ppem, font.HintingNone)
 	if err != nil {
-		return nil, fmt.Errorf("meme: font: metrics: %w", err)
+		return nil, Kind(ErrBadFont, fmt.Errorf("metrics: %w", err))
 	}
 	f.ascent = f.em(m.Ascent)
 	f.descent = f.em(m.Descent)
 	if f.ascent <= 0 || f.ascent > 4 || f.descent < 0 || f.descent > 4 {
-		return nil, fmt.Errorf("meme: font: implausible metrics (ascent %v em, descent %v em)", f.ascent, f.descent)
+		return nil, Kind(ErrBadFont, fmt.Errorf("implausible metrics (ascent %v em, descent %v em)", f.ascent, f.descent))
 	}
 	// The OS/2 cap height is absent or has the wrong sign in some fonts, so
 	// measure the glyph itself.
@@ -68,7 +83,7 @@ func ParseFont(data []byte) (*Font, error) {
 		}
 	}
 	if f.NumGlyphs() == 0 {
-		return nil, errors.New("meme: font: no glyphs")
+		return nil, Kind(ErrBadFont, errors.New("no glyphs"))
 	}
 	return f, nil
 }
@@ -150,7 +165,7 @@ type FontSet struct {
 }
 
 // BuiltinFont is the name of the embedded face.
-const BuiltinFont = "anton"
+const BuiltinFont = fonts.BuiltinName
 
 // NewFontSet returns a set holding the built-in Anton face.
 func NewFontSet() *FontSet {
@@ -166,12 +181,12 @@ func NewFontSet() *FontSet {
 // "dejavu" and "droid" this way. Adding a name again replaces the font.
 func (fs *FontSet) Add(name string, data []byte, fallback bool) (*Font, error) {
 	name = strings.ToLower(strings.TrimSpace(name))
-	if name == "" || len(name) > 64 {
-		return nil, errors.New("meme: font name must be 1 to 64 bytes")
+	if name == "" || len(name) > MaxFontName {
+		return nil, Kind(ErrBadArgument, fmt.Errorf("meme: font name must be 1 to %d bytes", MaxFontName))
 	}
-	f, err := ParseFont(data)
+	f, err := parseFont(data)
 	if err != nil {
-		return nil, fmt.Errorf("meme: font %q: %w", name, errors.Unwrap(err))
+		return nil, fmt.Errorf("meme: font %q: %w", name, err)
 	}
 	fs.named[name] = f
 	if fallback {
@@ -197,7 +212,7 @@ func (fs *FontSet) Font(name string) (*Font, bool) {
 func (fs *FontSet) chain(name string) ([]*Font, error) {
 	f, ok := fs.Font(name)
 	if !ok {
-		return nil, fmt.Errorf("font %q is not loaded", name)
+		return nil, Kind(ErrFontNotLoaded, fmt.Errorf("font %q is not loaded", name))
 	}
 	out := []*Font{f}
 	for _, n := range fs.fallbacks {

@@ -23,18 +23,18 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/memeforge/memeforge/wasm/cmd/meme/fallback"
+	"github.com/memeforge/memeforge/wasm/fonts"
 	"github.com/memeforge/memeforge/wasm/imgio"
 	"github.com/memeforge/memeforge/wasm/meme"
 )
 
-// Input size limits: bigger files are refused before they are read whole.
-const (
-	maxImageBytes = 256 << 20 // far above any 50-megapixel JPEG/PNG worth decoding
-	maxFontBytes  = 64 << 20
-)
+// maxImageBytes refuses bigger files before they are read whole (fonts get
+// the core's meme.MaxFontBytes).
+const maxImageBytes = 256 << 20 // far above any 50-megapixel JPEG/PNG worth decoding
 
 // userFontName is the name -font adds its font under.
 const userFontName = "user"
@@ -140,16 +140,18 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 	}
 
 	fs := meme.NewFontSet()
-	for _, f := range []struct {
-		name string
-		data []byte
-	}{{fallback.DejaVuName, fallback.DejaVuSansBold}, {fallback.DroidName, fallback.DroidSansFallback}} {
-		if _, err := fs.Add(f.name, f.data, true); err != nil {
-			return fmt.Errorf("embedded fallback font: %w", err)
+	var names []string
+	for _, f := range fonts.Bundled {
+		names = append(names, strconv.Quote(f.Name))
+		if !f.Fallback {
+			continue
+		}
+		if _, err := fs.Add(f.Name, fallback.ByFile[f.File], true); err != nil {
+			return fmt.Errorf("embedded fallback font %s: %w", f.File, err)
 		}
 	}
 	if o.font != "" {
-		data, err := readFile(o.font, maxFontBytes)
+		data, err := readFile(o.font, meme.MaxFontBytes)
 		if err != nil {
 			return fmt.Errorf("-font: %w", err)
 		}
@@ -182,8 +184,8 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 	// the (much slower) decode.
 	for i, b := range spec.Boxes {
 		if _, ok := fs.Font(b.Font); b.Font != "" && !ok {
-			return fmt.Errorf("box %d: font %q is not loaded (have %q, fallbacks %q, %q, and %q with -font)",
-				i, b.Font, meme.BuiltinFont, fallback.DejaVuName, fallback.DroidName, userFontName)
+			return fmt.Errorf("box %d: font %q is not loaded (have %s, and %q with -font)",
+				i, b.Font, strings.Join(names, ", "), userFontName)
 		}
 	}
 

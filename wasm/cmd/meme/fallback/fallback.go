@@ -12,12 +12,11 @@ package fallback
 
 import _ "embed"
 
-// Names the fonts are added under, in fallback order (the spec contract's
-// "dejavu" and "droid").
-const (
-	DejaVuName = "dejavu"
-	DroidName  = "droid"
-)
+// ByFile maps each file name of fonts.Bundled's fallbacks to its bytes.
+var ByFile = map[string][]byte{
+	"DejaVuSans-Bold.ttf":       DejaVuSansBold,
+	"DroidSansFallbackFull.ttf": DroidSansFallback,
+}
 
 // DejaVuSansBold is DejaVu Sans Bold (Latin, Greek, Cyrillic, symbols;
 // licence in DejaVu-LICENSE.txt).

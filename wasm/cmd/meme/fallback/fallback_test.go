@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os"
 	"testing"
+
+	"github.com/memeforge/memeforge/wasm/fonts"
 )
 
 // The embedded copies must stay identical to the fonts the site ships, or the
@@ -34,5 +36,21 @@ func TestCopiesMatchWasmFonts(t *testing.T) {
 				t.Fatalf("embedded %s differs from wasm/fonts/%s", tt.name, tt.name)
 			}
 		})
+	}
+}
+
+// Every fallback in the bundled list has its bytes here, and nothing else does.
+func TestByFileMatchesBundled(t *testing.T) {
+	n := 0
+	for _, f := range fonts.Bundled {
+		if f.Fallback {
+			n++
+			if len(ByFile[f.File]) == 0 {
+				t.Errorf("no embedded bytes for %s (%s)", f.Name, f.File)
+			}
+		}
+	}
+	if n != len(ByFile) {
+		t.Errorf("ByFile has %d fonts, fonts.Bundled %d fallbacks", len(ByFile), n)
 	}
 }
