@@ -78,6 +78,10 @@ func promise(method string, prepare func() (func() (any, error), error)) js.Valu
 		fail := func(err error) {
 			e := js.Global().Get("Error").New("memeforge." + method + ": " + err.Error())
 			e.Set("code", string(meme.ErrorCode(err)))
+			if tl := (*imgio.TooLargeError)(nil); errors.As(err, &tl) {
+				e.Set("width", tl.Width)
+				e.Set("height", tl.Height)
+			}
 			reject.Invoke(e)
 		}
 		run := func(step func()) {

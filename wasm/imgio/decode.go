@@ -28,6 +28,19 @@ var (
 	ErrCorrupt     = errors.New("corrupt or truncated image")
 )
 
+// TooLargeError is the ErrTooLarge Decode returns: the size the header
+// announced, so a caller can tell the person without parsing the text.
+type TooLargeError struct {
+	Width, Height, MaxPixels int
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%dx%d is %d pixels, over the limit of %d: %v",
+		e.Width, e.Height, int64(e.Width)*int64(e.Height), e.MaxPixels, ErrTooLarge)
+}
+
+func (e *TooLargeError) Unwrap() error { return ErrTooLarge }
+
 // Info describes a decoded image.
 type Info struct {
 	// Format is "jpeg", "png", "gif" or "webp".
@@ -44,9 +57,10 @@ type Info struct {
 // type, file extension and the bytes a file of it starts with. The page
 // reads this table from site/contract.js to check a file before sending it.
 type Format struct {
-	Name string `json:"name"`
-	MIME string `json:"mime"`
-	Ext  string `json:"ext"`
+	Name  string `json:"name"`
+	Label string `json:"label"` // for people
+	MIME  string `json:"mime"`
+	Ext   string `json:"ext"`
 	// Magic lists the signatures, any of which marks the format: each is a
 	// set of byte strings at given offsets, all of which must be there.
 	Magic [][]Bytes `json:"magic"`
@@ -62,10 +76,10 @@ type Bytes struct {
 var Formats = []Format{
 	// SOI alone: a file cut right after it is a damaged JPEG (ErrCorrupt),
 	// not an unknown format.
-	{"jpeg", "image/jpeg", "jpg", [][]Bytes{{{0, []byte("\xff\xd8")}}}},
-	{"png", "image/png", "png", [][]Bytes{{{0, []byte(pngSignature)}}}},
-	{"gif", "image/gif", "gif", [][]Bytes{{{0, []byte("GIF87a")}}, {{0, []byte("GIF89a")}}}},
-	{"webp", "image/webp", "webp", [][]Bytes{{{0, []byte("RIFF")}, {8, []byte("WEBP")}}}},
+	{"jpeg", "JPEG", "image/jpeg", "jpg", [][]Bytes{{{0, []byte("\xff\xd8")}}}},
+	{"png", "PNG", "image/png", "png", [][]Bytes{{{0, []byte(pngSignature)}}}},
+	{"gif", "GIF", "image/gif", "gif", [][]Bytes{{{0, []byte("GIF87a")}}, {{0, []byte("GIF89a")}}}},
+	{"webp", "WebP", "image/webp", "webp", [][]Bytes{{{0, []byte("RIFF")}, {8, []byte("WEBP")}}}},
 }
 
 // Sniff returns the format data starts with, if Formats has it.
@@ -141,8 +155,7 @@ func Decode(data []byte, maxPixels int) (*image.RGBA, Info, error) {
 		return nil, Info{}, fmt.Errorf("imgio: decode %s: %dx%d image: %w", c.name, cfg.Width, cfg.Height, ErrEmpty)
 	}
 	if px := int64(cfg.Width) * int64(cfg.Height); px > int64(maxPixels) {
-		return nil, Info{}, fmt.Errorf("imgio: decode %s: %dx%d is %d pixels, over the limit of %d: %w",
-			c.name, cfg.Width, cfg.Height, px, maxPixels, ErrTooLarge)
+		return nil, Info{}, fmt.Errorf("imgio: decode %s: %w", c.name, &TooLargeError{cfg.Width, cfg.Height, maxPixels})
 	}
 
 	src, err := c.decode(bytes.NewReader(data))

@@ -154,6 +154,21 @@ const bad = [
   ["MissingGlyphsNull", () => mf.missingGlyphs(null), "want a string", "bad_argument"],
 ];
 for (const [name, call, want, code] of bad) await check("Rejects" + name, () => rejects(call(), want, code));
+await check("TooLargeSaysItsSize", async () => {
+  // A PNG header claiming 20000 x 20000 pixels: refused from the header, with the size.
+  const h = new Uint8Array(33);
+  h.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  new DataView(h.buffer).setUint32(16, 20000);
+  new DataView(h.buffer).setUint32(20, 20000);
+  h.set([8, 6, 0, 0, 0], 24);
+  let crc = ~0;
+  for (const b of h.subarray(12, 29)) { crc ^= b; for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1)); }
+  new DataView(h.buffer).setUint32(29, ~crc >>> 0);
+  let err;
+  try { await mf.loadImage(h); } catch (e) { err = e; }
+  assert(err && err.code === "image_too_large" && err.width === 20000 && err.height === 20000, String(err && [err.code, err.width, err.message]));
+  await mf.loadImage(bytes(env.IMAGE)); // the image the checks below draw on
+});
 await check("StillWorksAfterRejections", async () => {
   const r = await mf.renderPreview(spec, 160, 120);
   assert(sha(r.pixels) === env.PREVIEW_SHA256, "preview changed");
