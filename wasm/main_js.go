@@ -266,25 +266,15 @@ func (f *face) encode(args []js.Value) (func() (any, error), error) {
 }
 
 func (f *face) fontsNeeded(args []js.Value) (func() (any, error), error) {
-	if err := argc(args, 1); err != nil {
-		return nil, err
-	}
-	spec, err := specArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	return func() (any, error) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		names, err := meme.FontsNeeded(spec, f.fonts)
-		if err != nil {
-			return nil, err
-		}
-		return anyStrings(names), nil
-	}, nil
+	return f.specStrings(args, meme.FontsNeeded)
 }
 
 func (f *face) missingGlyphs(args []js.Value) (func() (any, error), error) {
+	return f.specStrings(args, meme.Missing)
+}
+
+// specStrings is a method that takes a spec and answers a list of strings about it.
+func (f *face) specStrings(args []js.Value, fn func(meme.Spec, *meme.FontSet) ([]string, error)) (func() (any, error), error) {
 	if err := argc(args, 1); err != nil {
 		return nil, err
 	}
@@ -295,11 +285,11 @@ func (f *face) missingGlyphs(args []js.Value) (func() (any, error), error) {
 	return func() (any, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
-		m, err := meme.Missing(spec, f.fonts)
+		out, err := fn(spec, f.fonts)
 		if err != nil {
 			return nil, err
 		}
-		return anyStrings(m), nil
+		return anyStrings(out), nil
 	}, nil
 }
 

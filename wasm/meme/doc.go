@@ -16,6 +16,7 @@
 //	img, res, err := meme.RenderBytes(data, spec, fs, 0)     // decode (imgio, 0 = default pixel limit) + Draw
 //	res, err := meme.RenderTo(w, data, spec, fs, "jpeg", 90) // ... + encode
 //	missing, err := meme.Missing(spec, fs)  // characters no loaded font covers
+//	names, err := meme.FontsNeeded(spec, fs) // bundled fonts (fonts.Bundled) to add first
 //
 //	r := meme.NewRenderer(fs)               // cached, for the browser
 //	r.SetImage(img)
@@ -35,6 +36,11 @@
 // wrapper only added module size, so neither is used. Characters the box font
 // lacks come from the fallbacks in the order they were added; ones no font
 // has are drawn as .notdef and listed in Result.Missing.
+//
+// Errors wrap one of the sentinels in errors.go (or imgio's); ErrorCode
+// names each with a stable code, the one table the browser module reports
+// rejections with. Limits, option values and defaults are exported values,
+// which scripts/gencontract writes into site/contract.js for the page.
 //
 // The spec JSON is parsed by a small strict parser (json.go) rather than
 // encoding/json, which would cost a tenth of the WASM module's size budget.
