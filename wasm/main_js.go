@@ -78,9 +78,13 @@ func promise(method string, prepare func() (func() (any, error), error)) js.Valu
 		fail := func(err error) {
 			e := js.Global().Get("Error").New("memeforge." + method + ": " + err.Error())
 			e.Set("code", string(meme.ErrorCode(err)))
-			if tl := (*imgio.TooLargeError)(nil); errors.As(err, &tl) {
-				e.Set("width", tl.Width)
-				e.Set("height", tl.Height)
+			// A loop, not errors.As: that links reflection code the size budget can't take.
+			for u := err; u != nil; u = errors.Unwrap(u) {
+				if tl, ok := u.(*imgio.TooLargeError); ok {
+					e.Set("width", tl.Width)
+					e.Set("height", tl.Height)
+					break
+				}
 			}
 			reject.Invoke(e)
 		}

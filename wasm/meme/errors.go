@@ -47,11 +47,39 @@ var codes = []struct {
 // ErrorCode returns the code of err's kind, CodeInternal for none.
 func ErrorCode(err error) Code {
 	for _, c := range codes {
-		if errors.Is(err, c.err) {
+		if isKind(err, c.err) {
 			return c.code
 		}
 	}
 	return CodeInternal
+}
+
+// isKind is errors.Is for targets that are sentinel pointers, written out
+// because errors.Is links reflection code the browser module's size budget
+// has no room for (about 7 KB brotli).
+func isKind(err, target error) bool {
+	for err != nil {
+		if err == target {
+			return true
+		}
+		if x, ok := err.(interface{ Is(error) bool }); ok && x.Is(target) {
+			return true
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if isKind(e, target) {
+					return true
+				}
+			}
+			return false
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // Codes lists every code ErrorCode returns, CodeInternal last.
