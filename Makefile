@@ -10,7 +10,7 @@ WASM_PATH := $(GOROOT)/lib/wasm:$(PATH)
 # Pure packages whose tests also run as WASM under Node.
 WASM_TEST_PKGS := ./wasm ./wasm/meme/... ./wasm/imgio/... ./wasm/emoji/...
 
-.PHONY: run test deps-test deps-bench deps-run test-native test-wasm bench build wasm site signer deploy destroy clean
+.PHONY: run test deps-test deps-bench deps-run test-native test-wasm typecheck generate bench build wasm site signer deploy destroy clean
 
 run: deps-run build
 	$(GO) run ./scripts/run
@@ -21,7 +21,18 @@ deps-test deps-bench deps-run: deps-%:
 	scripts/deps.sh $*
 
 test: deps-test
-	$(MAKE) --no-print-directory build test-native test-wasm
+	$(MAKE) --no-print-directory build typecheck test-native test-wasm
+
+# The site's JavaScript against site/memeforge.d.ts and site/messages.d.ts (typescript, pinned in
+# package.json; scripts/deps.sh runs npm ci).
+typecheck:
+	@[ -x node_modules/.bin/tsc ] || { echo "typecheck: node_modules/.bin/tsc missing: run npm ci" >&2; exit 1; }
+	node_modules/.bin/tsc -p site/tsconfig.json
+	node_modules/.bin/tsc -p site/tsconfig.worker.json
+
+# Files written from the Go packages: wasm/fonts/coverage.go and site/contract.js (tests fail when stale).
+generate:
+	$(GO) generate ./wasm/fonts ./scripts/gencontract
 
 test-native:
 	$(GO) vet ./...

@@ -6,7 +6,10 @@
 // written down in site/memeforge.d.ts.
 //
 // Every argument is type-checked; a bad one, a bad spec or a Go panic
-// rejects the Promise with an Error, and the module keeps working. Work runs
+// rejects the Promise with an Error whose code is meme.ErrorCode's (the one
+// table of error kinds), and the module keeps working. Once the global is
+// set it dispatches a "memeforge:ready" Event on the global scope, so a
+// worker waits for that instead of polling. Work runs
 // on a goroutine, one call at a time. Buffers are reused between calls
 // because WASM memory never shrinks.
 package main
@@ -61,6 +64,10 @@ func main() {
 	}
 	obj.Set("version", version)
 	js.Global().Set("memeforge", obj)
+	// Node (the face's tests) has no dispatchEvent on its global.
+	if g := js.Global(); g.Get("dispatchEvent").Type() == js.TypeFunction {
+		g.Call("dispatchEvent", g.Get("Event").New("memeforge:ready"))
+	}
 	select {}
 }
 
@@ -74,15 +81,21 @@ func promise(method string, prepare func() (func() (any, error), error)) js.Valu
 		resolve, reject := args[0], args[1]
 		fail := func(err error) {
 			e := js.Global().Get("Error").New("memeforge." + method + ": " + err.Error())
-			if code := errorCode(err); code != "" {
-				e.Set("code", code)
+			e.Set("code", string(meme.ErrorCode(err)))
+			// A loop, not errors.As: that links reflection code the size budget can't take.
+			for u := err; u != nil; u = errors.Unwrap(u) {
+				if tl, ok := u.(*imgio.TooLargeError); ok {
+					e.Set("width", tl.Width)
+					e.Set("height", tl.Height)
+					break
+				}
 			}
 			reject.Invoke(e)
 		}
 		run := func(step func()) {
 			defer func() {
 				if p := recover(); p != nil {
-					fail(fmt.Errorf("internal error: %v", p))
+					fail(fmt.Errorf("internal error: %v", p)) // no kind: code "internal"
 				}
 			}()
 			step()
@@ -91,6 +104,9 @@ func promise(method string, prepare func() (func() (any, error), error)) js.Valu
 		run(func() {
 			var err error
 			if work, err = prepare(); err != nil {
+				if meme.ErrorCode(err) == meme.CodeInternal { // the face's own argument checks
+					err = meme.Kind(meme.ErrBadArgument, err)
+				}
 				fail(err)
 				work = nil
 			}
@@ -136,31 +152,6 @@ func (f *face) loadImage(args []js.Value) (func() (any, error), error) {
 		return map[string]any{"width": info.Width, "height": info.Height, "format": info.Format,
 			"animated": animated, "firstFrameOnly": animated}, nil
 	}, nil
-}
-
-// errorCodes is the one table of the codes a rejection's Error carries in
-// its code property (ErrorCode in site/memeforge.d.ts), so the page can say
-// what went wrong without reading the message.
-var errorCodes = []struct {
-	err  error
-	code string
-}{
-	{imgio.ErrTooManyFrames, "too_many_frames"},
-	{imgio.ErrAnimationTooLong, "animation_too_long"},
-	{imgio.ErrTooLarge, "too_large"},
-	{imgio.ErrEmpty, "empty"},
-	{imgio.ErrCorrupt, "corrupt"},
-	{imgio.ErrUnsupported, "unsupported"},
-	{meme.ErrNoAnimation, "no_animation"},
-}
-
-func errorCode(err error) string {
-	for _, c := range errorCodes {
-		if errors.Is(err, c.err) {
-			return c.code
-		}
-	}
-	return ""
 }
 
 // loadAnimation decodes every frame of a GIF (limits checked from its
@@ -376,7 +367,16 @@ func (f *face) encode(args []js.Value) (func() (any, error), error) {
 	}, nil
 }
 
+func (f *face) fontsNeeded(args []js.Value) (func() (any, error), error) {
+	return f.specStrings(args, meme.FontsNeeded)
+}
+
 func (f *face) missingGlyphs(args []js.Value) (func() (any, error), error) {
+	return f.specStrings(args, meme.Missing)
+}
+
+// specStrings is a method that takes a spec and answers a list of strings about it.
+func (f *face) specStrings(args []js.Value, fn func(meme.Spec, *meme.FontSet) ([]string, error)) (func() (any, error), error) {
 	if err := argc(args, 1); err != nil {
 		return nil, err
 	}
@@ -387,37 +387,11 @@ func (f *face) missingGlyphs(args []js.Value) (func() (any, error), error) {
 	return func() (any, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
-		m, err := meme.Missing(spec, f.fonts)
+		out, err := fn(spec, f.fonts)
 		if err != nil {
 			return nil, err
 		}
-		return anyStrings(m), nil
-	}, nil
-}
-
-// fontsNeeded answers which fallback fonts the spec needs that are not
-// loaded yet, as {name, file} in the core's table order: the worker fetches
-// fonts/<file> and adds it with addFont(name, bytes, true).
-func (f *face) fontsNeeded(args []js.Value) (func() (any, error), error) {
-	if err := argc(args, 1); err != nil {
-		return nil, err
-	}
-	spec, err := specArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	return func() (any, error) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		var out []any
-		for _, name := range meme.FontsNeeded(spec, f.fonts) {
-			for _, fb := range meme.Fallbacks {
-				if fb.Name == name {
-					out = append(out, map[string]any{"name": fb.Name, "file": fb.File})
-				}
-			}
-		}
-		return out, nil
+		return anyStrings(out), nil
 	}, nil
 }
 
@@ -492,7 +466,7 @@ func specArg(args []js.Value, i int) (meme.Spec, error) {
 		return meme.Spec{}, err
 	}
 	if len(s) > meme.MaxSpecSize {
-		return meme.Spec{}, fmt.Errorf("specJSON: %d bytes is over the %d byte limit", len(s), meme.MaxSpecSize)
+		return meme.Spec{}, meme.Kind(meme.ErrBadSpec, fmt.Errorf("specJSON: %d bytes is over the %d byte limit", len(s), meme.MaxSpecSize))
 	}
 	return meme.ParseSpec([]byte(s))
 }

@@ -1,6 +1,7 @@
 package meme
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -31,7 +32,7 @@ func (r *Renderer) SetAnimation(a *imgio.Animation) error {
 func (r *Renderer) Animation() *imgio.Animation { return r.anim }
 
 // ErrNoAnimation is returned by the animation methods before SetAnimation.
-var ErrNoAnimation = fmt.Errorf("meme: no animation loaded")
+var ErrNoAnimation = errors.New("meme: no animation loaded")
 
 // AnimationFrame renders spec over frame i of the animation, scaled to
 // w x h: what a playing preview shows. Captions come from the same layer

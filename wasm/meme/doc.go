@@ -14,6 +14,7 @@
 //
 //	res, err := meme.Draw(img, spec, fs)    // one-shot, in place on an *image.RGBA
 //	missing, err := meme.Missing(spec, fs)  // characters no loaded font covers
+//	names, err := meme.FontsNeeded(spec, fs) // bundled fonts (fonts.Bundled) to add first
 //
 //	r := meme.NewRenderer(fs)               // cached, for the browser
 //	r.SetImage(img)
@@ -49,6 +50,11 @@
 // glyph filled. gg's DrawString and DrawImage go through x/image/draw's
 // generic transform and are far too slow, and gg's own wrapper only added
 // module size, so neither is used.
+//
+// Errors wrap one of the sentinels in errors.go (or imgio's); ErrorCode
+// names each with a stable code, the one table the browser module reports
+// rejections with. Limits, option values and defaults are exported values,
+// which scripts/gencontract writes into site/contract.js for the page.
 //
 // The spec JSON is parsed by a small strict parser (json.go) rather than
 // encoding/json, which would cost a tenth of the WASM module's size budget.

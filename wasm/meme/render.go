@@ -1,11 +1,11 @@
 package meme
 
 import (
-	"errors"
 	"fmt"
-	"image"
-
+	"github.com/memeforge/memeforge/wasm/fonts"
 	"github.com/memeforge/memeforge/wasm/imgio"
+	"image"
+	"strings"
 )
 
 // Bounds on an output (preview or final), in pixels. Decoding refuses
@@ -82,7 +82,7 @@ func (r *Renderer) Fonts() *FontSet { return r.fonts }
 // on. The Renderer keeps img and never writes to it.
 func (r *Renderer) SetImage(img *image.RGBA) error {
 	if err := checkSize(img.Rect.Dx(), img.Rect.Dy()); err != nil {
-		return fmt.Errorf("meme: image: %w", err)
+		return Kind(imgio.ErrTooLarge, fmt.Errorf("meme: image: %w", err))
 	}
 	if img.Rect.Min != (image.Point{}) {
 		img = &image.RGBA{Pix: img.Pix, Stride: img.Stride, Rect: image.Rectangle{Max: img.Rect.Size()}}
@@ -104,9 +104,6 @@ func checkSize(w, h int) error {
 	return nil
 }
 
-// ErrNoImage is returned when rendering before SetImage.
-var ErrNoImage = errors.New("meme: no image loaded")
-
 // Preview renders spec over the image scaled to w x h.
 func (r *Renderer) Preview(spec Spec, w, h int) (*image.RGBA, Result, error) {
 	f, res, err := r.PreviewFrame(spec, w, h, 0)
@@ -123,10 +120,10 @@ func (r *Renderer) PreviewFrame(spec Spec, w, h int, have uint64) (Frame, Result
 		return Frame{}, Result{}, ErrNoImage
 	}
 	if err := checkSize(w, h); err != nil {
-		return Frame{}, Result{}, fmt.Errorf("meme: preview size: %w", err)
+		return Frame{}, Result{}, Kind(ErrBadArgument, fmt.Errorf("meme: preview size: %w", err))
 	}
 	if w*h > MaxPixels {
-		return Frame{}, Result{}, fmt.Errorf("meme: preview size %dx%d is over %d pixels", w, h, MaxPixels)
+		return Frame{}, Result{}, Kind(ErrBadArgument, fmt.Errorf("meme: preview size %dx%d is over %d pixels", w, h, MaxPixels))
 	}
 	if err := spec.Validate(); err != nil {
 		return Frame{}, Result{}, err
@@ -434,4 +431,58 @@ func StraightAlpha(dst []byte, img *image.RGBA) []byte {
 		}
 	}
 	return dst
+}
+
+// FontsNeeded lists the bundled fonts (fonts.Bundled) that spec needs and
+// fs does not hold yet, in Bundled order: those its boxes name, and for
+// each character no font of its box's chain covers, the first fallback
+// that does. The browser fetches exactly these before rendering; what
+// no bundled font covers is left to Result.Missing.
+func FontsNeeded(spec Spec, fs *FontSet) ([]string, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	need := map[string]bool{}
+	for i, b := range spec.Boxes {
+		rb := b.resolve()
+		var chain []*Font
+		named := "" // a bundled font the box names that is not loaded yet
+		if _, ok := fs.Font(rb.font); ok {
+			chain, _ = fs.chain(rb.font)
+		} else if bf, ok := fonts.Lookup(strings.ToLower(rb.font)); ok {
+			named, need[bf.Name] = bf.Name, true
+			for _, n := range fs.fallbacks {
+				chain = append(chain, fs.named[n])
+			}
+		} else {
+			_, err := fs.chain(rb.font)
+			return nil, fmt.Errorf("meme: spec: boxes[%d].font: %w", i, err)
+		}
+		covered := func(r rune) bool {
+			for _, f := range chain {
+				if f.Has(r) {
+					return true
+				}
+			}
+			return named != "" && fonts.Covers(named, r)
+		}
+		for _, r := range rb.text {
+			if r == '\n' || ignorable(r) || covered(r) {
+				continue
+			}
+			for _, f := range fonts.Bundled {
+				if _, loaded := fs.Font(f.Name); f.Fallback && !loaded && fonts.Covers(f.Name, r) {
+					need[f.Name] = true
+					break
+				}
+			}
+		}
+	}
+	var out []string
+	for _, f := range fonts.Bundled {
+		if need[f.Name] {
+			out = append(out, f.Name)
+		}
+	}
+	return out, nil
 }

@@ -34,11 +34,9 @@ import (
 	"github.com/memeforge/memeforge/wasm/meme"
 )
 
-// Input size limits: bigger files are refused before they are read whole.
-const (
-	maxImageBytes = 256 << 20 // far above any 50-megapixel JPEG/PNG worth decoding
-	maxFontBytes  = 64 << 20
-)
+// maxImageBytes refuses bigger files before they are read whole (fonts get
+// the core's meme.MaxFontBytes).
+const maxImageBytes = 256 << 20 // far above any 50-megapixel JPEG/PNG worth decoding
 
 // userFontName is the name -font adds its font under.
 const userFontName = "user"
@@ -151,7 +149,7 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("embedded fallback font: %w", err)
 	}
 	if o.font != "" {
-		data, err := readFile(o.font, maxFontBytes)
+		data, err := readFile(o.font, meme.MaxFontBytes)
 		if err != nil {
 			return fmt.Errorf("-font: %w", err)
 		}
