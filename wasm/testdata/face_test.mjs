@@ -59,7 +59,7 @@ await check("MissingGlyphsBeforeFallbacks", async () => {
 });
 await check("FontsNeededBeforeFallbacks", async () => {
   const n = await mf.fontsNeeded(spec);
-  assert(Array.isArray(n) && n.join() === "dejavu,droid", JSON.stringify(n));
+  assert(Array.isArray(n) && n.join() === "roboto-condensed,dejavu,droid", JSON.stringify(n));
   const named = await mf.fontsNeeded('{"boxes":[{"text":"你","x":0,"y":0,"w":1,"h":1,"font":"droid"}]}');
   assert(named.join() === "droid", JSON.stringify(named));
 });
