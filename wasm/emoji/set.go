@@ -114,3 +114,12 @@ func (s *Set) Glyph(key string, size float64) (g Glyph, ok bool) {
 	s.mu.Unlock()
 	return g, true
 }
+
+// Art returns the parsed art for key, for drawing it other than upright
+// (a rotated caption); ok=false if it was not added.
+func (s *Set) Art(key string) (a *Art, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok = s.arts[key]
+	return a, ok
+}
