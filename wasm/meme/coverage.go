@@ -3,6 +3,8 @@ package meme
 import (
 	"sort"
 	"unicode"
+
+	"github.com/memeforge/memeforge/wasm/emoji"
 )
 
 //go:generate go run gen_coverage.go
@@ -58,8 +60,16 @@ func FontsNeeded(spec Spec, fs *FontSet) []string {
 	for _, b := range spec.Boxes {
 		rb := b.resolve()
 		boxFont, _ := fs.Font(rb.font)
+		// Emoji are drawn from their art (EmojiNeeded), never from a font.
+		cs := emoji.Clusters(rb.text)
 	next:
-		for _, r := range rb.text {
+		for i, r := range rb.text {
+			for len(cs) > 0 && cs[0].End <= i {
+				cs = cs[1:]
+			}
+			if len(cs) > 0 && cs[0].Start <= i {
+				continue
+			}
 			if r == '\n' || unicode.IsSpace(r) || ignorable(r) {
 				continue
 			}
