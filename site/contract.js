@@ -344,6 +344,7 @@ export const errorCodes = /** @type {const} */ ([
   "font_not_loaded",
   "bad_font",
   "font_too_large",
+  "bad_emoji",
   "no_image",
   "unsupported_format",
   "image_too_large",
@@ -355,4 +356,4 @@ export const errorCodes = /** @type {const} */ ([
   "internal"
 ]);
 
-/** @typedef {"bad_argument" | "bad_spec" | "font_not_loaded" | "bad_font" | "font_too_large" | "no_image" | "unsupported_format" | "image_too_large" | "image_empty" | "image_corrupt" | "too_many_frames" | "animation_too_long" | "no_animation" | "internal"} ErrorCode */
+/** @typedef {"bad_argument" | "bad_spec" | "font_not_loaded" | "bad_font" | "font_too_large" | "bad_emoji" | "no_image" | "unsupported_format" | "image_too_large" | "image_empty" | "image_corrupt" | "too_many_frames" | "animation_too_long" | "no_animation" | "internal"} ErrorCode */

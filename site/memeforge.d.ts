@@ -102,7 +102,8 @@ export interface RenderResult {
   height: number;
   /** width*height*4 bytes, RGBA, straight (not premultiplied) alpha: new ImageData(pixels, width, height) */
   pixels: Uint8ClampedArray<ArrayBuffer>;
-  /** characters no loaded font covers (drawn as a box), each once */
+  /** characters no loaded font covers, and emoji whose art is not loaded (a whole sequence such
+   *  as "👍🏽" or "👨‍👩‍👧", one entry of several code points), each drawn as a box; each once */
   missing: string[];
   /** indexes of boxes whose text does not fit even at its minimum or fixed size */
   overflow: number[];
@@ -152,12 +153,23 @@ export interface Memeforge {
   /** Every frame captioned at full size, encoded as an animated GIF with the source's delays, loop
    *  count, disposal and transparency: Download as .gif, Publish as image/gif. */
   finalGIF(specJSON: string): Promise<Uint8Array<ArrayBuffer>>;
-  /** Characters of specJSON that no loaded font covers. */
+  /** Characters of specJSON that no loaded font covers, and emoji whose art is not loaded (whole
+   *  sequences, as RenderResult.missing): fetch the fallbacks (and emojiNeeded's art) when non-empty. */
   missingGlyphs(specJSON: string): Promise<string[]>;
+  /** The colour emoji specJSON's captions use whose art is not loaded yet, as Twemoji keys
+   *  ("1f525", "1f44d-1f3fd", "1f468-200d-1f469-200d-1f467"), each once, in order of first use.
+   *  Fetch emoji/<key>.svg for each (only those; a caption fetches a few) and pass the bytes to
+   *  addEmoji before rendering; until then an emoji draws as a box and is listed in `missing`. */
   /** Names of the bundled fonts (contract.js `fonts`) specJSON needs and the module does not
    *  have yet: those its boxes name, and for each character no loaded font covers, the first
    *  fallback that does. Fetch and addFont them (fallbacks with fallback=true) before rendering. */
   fontsNeeded(specJSON: string): Promise<string[]>;
+  emojiNeeded(specJSON: string): Promise<string[]>;
+  /** Adds the Twemoji SVG for key (as emojiNeeded lists it; at most 1 MB); resolves to the key.
+   *  Rejects a key that is not lower-case hex code points joined by "-", and SVG the renderer
+   *  cannot draw. Emoji are drawn from this art at each render's own size, so one file serves
+   *  preview and final. Adding art re-renders the captions on the next call. */
+  addEmoji(key: string, bytes: Uint8Array): Promise<string>;
   /** build version (git describe) */
   readonly version: string;
 }

@@ -165,6 +165,31 @@ func TestFaceUnderNode(t *testing.T) {
 	if _, err := ar.EncodeGIF(&gifOut, spec); err != nil {
 		t.Fatal(err)
 	}
+	// Colour emoji: the page asks emojiNeeded, fetches the art, adds it.
+	emojiDir := "../node_modules/@twemoji/svg"
+	emojiSpec := meme.DefaultSpec()
+	emojiSpec.Boxes[0].Text = "WHEN IT WORKS 🔥👍🏽"
+	emojiSpec.Boxes[1].Text = "👨‍👩‍👧 🇺🇦 1️⃣"
+	emojiJSON, _ := json.Marshal(emojiSpec)
+	keys := meme.EmojiNeeded(emojiSpec, fs)
+	keysJSON, _ := json.Marshal(keys)
+	for _, k := range keys {
+		b, err := os.ReadFile(filepath.Join(emojiDir, k+".svg"))
+		if err != nil {
+			t.Fatalf("%v (run npm ci in the repository's root)", err)
+		}
+		if err := fs.AddEmoji(k, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	er := meme.NewRenderer(fs)
+	er.SetImage(src)
+	ep, _, err := er.Preview(emojiSpec, 160, 120)
+	if err != nil {
+		t.Fatal(err)
+	}
+	emojiHash := sha(meme.StraightAlpha(nil, ep))
+
 	manyFrames := filepath.Join(dir, "many.gif")
 	os.WriteFile(manyFrames, manyFrameGIF(t, imgio.MaxFrames+1), 0o644)
 
@@ -172,7 +197,8 @@ func TestFaceUnderNode(t *testing.T) {
 	cmd.Env = append(os.Environ(),
 		"WASM_EXEC="+wasmExec, "MODULE="+mod, "IMAGE="+imgPath, "FONTS=fonts",
 		"SPEC="+string(specJSON), "PREVIEW_SHA256="+prevHash, "FINAL_SHA256="+finalHash,
-		"GIF="+gifPath, "GIF_SHA256="+sha(gifOut.Bytes()), "GIF_FRAME_SHA256="+animFrameHash, "MANY_GIF="+manyFrames)
+		"GIF="+gifPath, "GIF_SHA256="+sha(gifOut.Bytes()), "GIF_FRAME_SHA256="+animFrameHash, "MANY_GIF="+manyFrames,
+		"EMOJI_SPEC="+string(emojiJSON), "EMOJI_KEYS="+string(keysJSON), "EMOJI_DIR="+emojiDir, "EMOJI_SHA256="+emojiHash)
 	out, err := cmd.CombinedOutput()
 	t.Logf("node:\n%s", out)
 	if err != nil {

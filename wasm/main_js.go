@@ -52,6 +52,8 @@ func main() {
 		"encode":        f.encode,
 		"missingGlyphs": f.missingGlyphs,
 		"fontsNeeded":   f.fontsNeeded,
+		"emojiNeeded":   f.emojiNeeded,
+		"addEmoji":      f.addEmoji,
 		// Animated GIFs: see site/memeforge.d.ts for how the page plays them.
 		"loadAnimation":        f.loadAnimation,
 		"renderAnimationFrame": f.renderAnimationFrame,
@@ -392,6 +394,52 @@ func (f *face) specStrings(args []js.Value, fn func(meme.Spec, *meme.FontSet) ([
 			return nil, err
 		}
 		return anyStrings(out), nil
+	}, nil
+}
+
+// emojiNeeded answers which emoji the spec's captions use whose art is not
+// loaded yet, as Twemoji keys in order of first use: the worker fetches
+// emoji/<key>.svg for each and adds it with addEmoji(key, bytes).
+func (f *face) emojiNeeded(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 1); err != nil {
+		return nil, err
+	}
+	spec, err := specArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		return anyStrings(meme.EmojiNeeded(spec, f.fonts)), nil
+	}, nil
+}
+
+// maxEmojiBytes bounds one SVG; Twemoji's largest is about 30 KB.
+const maxEmojiBytes = 1 << 20
+
+func (f *face) addEmoji(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 2); err != nil {
+		return nil, err
+	}
+	key, err := stringArg(args, 0, "key")
+	if err != nil {
+		return nil, err
+	}
+	if v := args[1]; v.Type() == js.TypeObject && v.InstanceOf(js.Global().Get("Uint8Array")) && v.Get("length").Int() > maxEmojiBytes {
+		return nil, meme.Kind(meme.ErrBadArgument, fmt.Errorf("bytes: %d bytes is over the %d byte limit for one emoji", v.Get("length").Int(), maxEmojiBytes))
+	}
+	data, err := bytesArg(args, 1, "bytes", nil)
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if err := f.fonts.AddEmoji(key, data); err != nil {
+			return nil, err
+		}
+		return key, nil
 	}, nil
 }
 

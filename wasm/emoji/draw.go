@@ -29,8 +29,53 @@ func (a *Art) Draw(dst *image.RGBA, x, y, size float64) {
 	// in pixels relative to box.Min.
 	ox := x + (size-float64(a.w*s))/2 - float64(a.minX*s) - float64(box.Min.X)
 	oy := y + (size-float64(a.h*s))/2 - float64(a.minY*s) - float64(box.Min.Y)
+	a.draw(dst, box, s, [6]float64{s, 0, 0, s, ox, oy})
+}
+
+// DrawRotated is Draw for a square turned by the angle whose sine and
+// cosine are sin and cos (clockwise on screen, y down) about its top-left
+// corner (x, y): what a rotated caption box needs. The picture is clipped
+// to the square's bounding box, not to the turned square; Twemoji's art
+// stays inside its viewBox, so nothing shows the difference. With sin 0
+// and cos 1 it gives Draw's pixels.
+func (a *Art) DrawRotated(dst *image.RGBA, x, y, size, sin, cos float64) {
+	if sin == 0 && cos == 1 {
+		a.Draw(dst, x, y, size)
+		return
+	}
+	if !(size > 0) || math.IsInf(size, 0) || math.IsNaN(x) || math.IsNaN(y) || math.IsNaN(sin) || math.IsNaN(cos) {
+		return
+	}
+	// The square's corners: (x, y) + u*(cos, sin)*size + v*(-sin, cos)*size.
+	x0, y0, x1, y1 := x, y, x, y
+	for _, c := range [3][2]float64{{1, 0}, {0, 1}, {1, 1}} {
+		px := x + float64(c[0]*cos*size) - float64(c[1]*sin*size)
+		py := y + float64(c[0]*sin*size) + float64(c[1]*cos*size)
+		x0, x1 = min(x0, px), max(x1, px)
+		y0, y1 = min(y0, py), max(y1, py)
+	}
+	const lim = 1 << 24
+	cl := func(v float64) int { return int(min(max(v, -lim), lim)) }
+	box := image.Rect(cl(math.Floor(x0)), cl(math.Floor(y0)), cl(math.Ceil(x1)), cl(math.Ceil(y1))).Intersect(dst.Rect)
+	if box.Empty() {
+		return
+	}
+	s := size / math.Max(a.w, a.h)
+	// Viewbox units to the unturned square's pixels (centred, as Draw),
+	// relative to (x, y), then turned and moved to box.Min.
+	tx := (size-float64(a.w*s))/2 - float64(a.minX*s)
+	ty := (size-float64(a.h*s))/2 - float64(a.minY*s)
+	ox := x + float64(tx*cos) - float64(ty*sin) - float64(box.Min.X)
+	oy := y + float64(tx*sin) + float64(ty*cos) - float64(box.Min.Y)
+	a.draw(dst, box, s, [6]float64{s * cos, s * sin, -s * sin, s * cos, ox, oy})
+}
+
+// draw rasterizes the shapes into box with m mapping viewBox units to
+// pixels relative to box.Min (x' = m0*x + m2*y + m4, y' = m1*x + m3*y + m5);
+// s is m's scale, for stroke widths.
+func (a *Art) draw(dst *image.RGBA, box image.Rectangle, s float64, m [6]float64) {
 	d := &drawer{
-		s: s, ox: ox, oy: oy,
+		s: s, m: m,
 		ras: raster.NewRasterizer(box.Dx(), box.Dy()),
 		p: painter{
 			pix:    dst.Pix[dst.PixOffset(box.Min.X, box.Min.Y):],
@@ -67,17 +112,18 @@ func (a *Art) Draw(dst *image.RGBA, x, y, size float64) {
 }
 
 type drawer struct {
-	s, ox, oy float64
-	ras       *raster.Rasterizer
-	p         painter
-	mask      []uint16
-	path      raster.Path
+	s    float64
+	m    [6]float64
+	ras  *raster.Rasterizer
+	p    painter
+	mask []uint16
+	path raster.Path
 }
 
 func (d *drawer) fix(p pt) fixed.Point26_6 {
 	return fixed.Point26_6{
-		X: fixed.Int26_6(math.Round(float64(float64(p.x*d.s)+d.ox) * 64)),
-		Y: fixed.Int26_6(math.Round(float64(float64(p.y*d.s)+d.oy) * 64)),
+		X: fixed.Int26_6(math.Round(float64(float64(p.x*d.m[0])+float64(p.y*d.m[2])+d.m[4]) * 64)),
+		Y: fixed.Int26_6(math.Round(float64(float64(p.x*d.m[1])+float64(p.y*d.m[3])+d.m[5]) * 64)),
 	}
 }
 

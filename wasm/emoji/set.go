@@ -24,8 +24,9 @@ type Glyph struct {
 // px square is 64 MiB of RGBA).
 const MaxGlyphSize = 4096
 
-// ascentEm is the share of the em above the baseline.
-const ascentEm = 0.88
+// AscentEm is the share of the em above the baseline (the rest, 0.12 em, is
+// below it).
+const AscentEm = 0.88
 
 // Set holds the art for the emoji a text needs, parsed once, and keeps
 // the glyphs it drew for reuse (auto-fit tries many sizes; a keystroke
@@ -104,7 +105,7 @@ func (s *Set) Glyph(key string, size float64) (g Glyph, ok bool) {
 	g = Glyph{
 		Image:   a.Image(sz),
 		Advance: gk.size,
-		Ascent:  fixed.Int26_6(math.Round(float64(float64(gk.size) * ascentEm))),
+		Ascent:  fixed.Int26_6(math.Round(float64(float64(gk.size) * AscentEm))),
 	}
 	s.mu.Lock()
 	if s.cache == nil || len(s.cache) >= maxCached {
@@ -113,4 +114,13 @@ func (s *Set) Glyph(key string, size float64) (g Glyph, ok bool) {
 	s.cache[gk] = g
 	s.mu.Unlock()
 	return g, true
+}
+
+// Art returns the parsed art for key, for drawing it other than upright
+// (a rotated caption); ok=false if it was not added.
+func (s *Set) Art(key string) (a *Art, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok = s.arts[key]
+	return a, ok
 }

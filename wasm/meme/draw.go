@@ -8,6 +8,8 @@ import (
 
 	"github.com/golang/freetype/raster"
 	"golang.org/x/image/math/fixed"
+
+	"github.com/memeforge/memeforge/wasm/emoji"
 )
 
 // caption is one box rasterized at one output size: a premultiplied layer
@@ -16,7 +18,7 @@ type caption struct {
 	img      *image.RGBA
 	at       image.Point
 	overflow bool
-	missing  []rune
+	missing  []string
 }
 
 // bounds is where the caption's layer lands on the output; empty when it
@@ -40,14 +42,14 @@ type glyphPath struct {
 }
 
 // layoutCaption shapes and lays out b for a W x H output and returns the
-// glyph outlines in output pixels.
-func layoutCaption(fs *FontSet, b resolved, W, H int) (paths []glyphPath, lay Layout, miss []rune, err error) {
+// glyph outlines and where the emoji go, in output pixels.
+func layoutCaption(fs *FontSet, b resolved, W, H int) (paths []glyphPath, places []emojiPlace, lay Layout, miss []string, err error) {
 	chain, err := fs.chain(b.font)
 	if err != nil {
-		return nil, Layout{}, nil, err
+		return nil, nil, Layout{}, nil, err
 	}
-	miss = missing(chain, nil, b.text)
-	st := shapeText(chain, b.text)
+	miss = missing(chain, &fs.emoji, nil, b.text)
+	st := shapeText(chain, &fs.emoji, b.text)
 	f0 := chain[0]
 	// Lines are as far apart as the box font's capitals and descenders
 	// need, more if the text's ink (accents, marks, other scripts) reaches
@@ -73,10 +75,18 @@ func layoutCaption(fs *FontSet, b resolved, W, H int) (paths []glyphPath, lay La
 	cx, cy := (b.x*aspect+bw/2)*unit, (b.y+bh/2)*unit
 	hs := unit * lay.Size
 	for _, line := range lay.Lines {
-		st.line(line.Para, line.From, line.To, func(_ *Font, g *glyph, x, y float64) {
+		st.line(line.Para, line.From, line.To, func(r *shapedRun, g *glyph, x, y float64) {
 			lx, ly := line.X+x*lay.Size-bw/2, line.Y+y*lay.Size-bh/2
+			if r.emoji != "" {
+				// The square's top-left corner: the pen, an ascent up.
+				ly -= float64(emoji.AscentEm * lay.Size)
+			}
 			ox := cx + (lx*cos-ly*sin)*unit
 			oy := cy + (lx*sin+ly*cos)*unit
+			if r.emoji != "" {
+				places = append(places, emojiPlace{key: r.emoji, x: ox, y: oy, size: hs, sin: sin, cos: cos})
+				return
+			}
 			a, bb, c, d := hs*cos, -hs*sin, hs*sin, hs*cos
 			tf := func(ex, ey float64) (float64, float64) {
 				return ox + float64(ex*a) + float64(ey*bb), oy + float64(ex*c) + float64(ey*d)
@@ -84,7 +94,7 @@ func layoutCaption(fs *FontSet, b resolved, W, H int) (paths []glyphPath, lay La
 			paths = append(paths, flatten(g, tf))
 		})
 	}
-	return paths, lay, miss, nil
+	return paths, places, lay, miss, nil
 }
 
 // flatten turns a glyph's segments into closed polylines under tf.
@@ -172,7 +182,16 @@ func bounds(paths []glyphPath, pad float64) image.Rectangle {
 }
 
 // rasterize strokes each glyph (round joins) in the outline colour, then
-// fills each glyph, into a layer covering r (already clipped to the output).
+// fills each glyph, into a layer covering r (already clipped to the output),
+// then composites the emoji over the text.
+//
+// The outline goes around emoji too, as a silhouette grown by the stroke's
+// half width and drawn with the other strokes, under every fill. Side by
+// side on photos, Twemoji's flat art without it loses its edge wherever
+// the photo has the same colours (the yellow of 👍 on sand or skin, 🇺🇦 on
+// sky) and looks pasted beside letters that have one; with it an emoji
+// reads as part of the caption. Art goes down last, so no letter's stroke
+// (nor the emoji's own) covers any of it.
 // Glyph by glyph keeps the rasterizer's cell list short; one path for a
 // whole caption spends its time searching that list. All strokes go down
 // before any fill so no outline covers a neighbouring letter.
@@ -181,7 +200,7 @@ func bounds(paths []glyphPath, pad float64) image.Rectangle {
 // driven directly: the paths are already flattened here, gg would only copy
 // them, and gg's import of its text and image-transform code costs the
 // WASM module about 100 KB compressed, which the 1 MB budget cannot spare.
-func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, b resolved, H int) {
+func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, sps []sprite, b resolved, H int) {
 	ras := raster.NewRasterizer(layer.Rect.Dx(), layer.Rect.Dy())
 	ras.UseNonZeroWinding = true
 	ox, oy := float64(r.Min.X), float64(r.Min.Y)
@@ -210,6 +229,9 @@ func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, b resolv
 			ras.AddStroke(path, width, raster.RoundCapper, raster.RoundJoiner)
 			ras.Rasterize(paint)
 		}
+		for _, s := range sps {
+			outlineSprite(layer, r.Min, s, w/2, paint)
+		}
 	}
 	if b.fill.A > 0 {
 		paint.setColor(b.fill)
@@ -219,6 +241,9 @@ func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, b resolv
 			ras.AddPath(path)
 			ras.Rasterize(paint)
 		}
+	}
+	for _, s := range sps {
+		over(layer, s.img, s.at.Sub(r.Min), layer.Rect)
 	}
 }
 

@@ -15,6 +15,9 @@ var (
 	ErrFontNotLoaded = errors.New("meme: font not loaded")
 	ErrBadFont       = errors.New("meme: bad font")
 	ErrFontTooLarge  = errors.New("meme: font too large")
+	// ErrBadEmoji: emoji art (a Twemoji SVG) that does not parse or that
+	// the renderer cannot draw.
+	ErrBadEmoji = errors.New("meme: bad emoji art")
 	// ErrNoImage is returned when rendering before SetImage.
 	ErrNoImage = errors.New("meme: no image loaded")
 )
@@ -37,6 +40,7 @@ var codes = []struct {
 	{ErrFontNotLoaded, "font_not_loaded"},
 	{ErrBadFont, "bad_font"},
 	{ErrFontTooLarge, "font_too_large"},
+	{ErrBadEmoji, "bad_emoji"},
 	{ErrNoImage, "no_image"},
 	{imgio.ErrUnsupported, "unsupported_format"},
 	{imgio.ErrTooLarge, "image_too_large"},

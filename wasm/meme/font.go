@@ -10,6 +10,7 @@ import (
 	gtfont "github.com/go-text/typesetting/font"
 	ot "github.com/go-text/typesetting/font/opentype"
 	"github.com/go-text/typesetting/harfbuzz"
+	"github.com/memeforge/memeforge/wasm/emoji"
 	"github.com/memeforge/memeforge/wasm/fonts"
 )
 
@@ -163,7 +164,8 @@ func (f *Font) glyphOutline(g gtfont.GID) (out gtfont.GlyphOutline, ok bool) {
 type FontSet struct {
 	named     map[string]*Font
 	fallbacks []string
-	gen       int // bumped on every change; part of the layer cache key
+	emoji     emoji.Set // colour emoji art (AddEmoji)
+	gen       int       // bumped on every change; part of the layer cache key
 }
 
 // BuiltinFont is the name of the embedded face.

@@ -54,6 +54,25 @@ func fullFontSet(t testing.TB) *FontSet {
 	return fs
 }
 
+// twemojiDir is where npm ci puts Twemoji's art (the root package.json's
+// devDependency @twemoji/svg).
+const twemojiDir = "../../node_modules/@twemoji/svg"
+
+// addEmojiFor adds to fs the Twemoji art spec needs, read from
+// node_modules: what the page does with EmojiNeeded and AddEmoji.
+func addEmojiFor(t testing.TB, fs *FontSet, spec Spec) {
+	t.Helper()
+	for _, k := range EmojiNeeded(spec, fs) {
+		b, err := os.ReadFile(filepath.Join(twemojiDir, k+".svg"))
+		if err != nil {
+			t.Fatalf("%v (run npm ci in the repository's root)", err)
+		}
+		if err := fs.AddEmoji(k, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // testImage is a deterministic opaque picture with detail in it, so scaling
 // and blending both show up in hashes.
 func testImage(w, h int) *image.RGBA {

@@ -81,7 +81,7 @@ func TestEqualMargins(t *testing.T) {
 func TestCJKBreaks(t *testing.T) {
 	fs := fullFontSet(t)
 	chain, _ := fs.chain("anton")
-	st := shapeText(chain, "这是一个很长的中文标题，没有空格。应该自动换行显示在图片上")
+	st := shapeText(chain, nil, "这是一个很长的中文标题，没有空格。应该自动换行显示在图片上")
 	for _, w := range []float64{3, 4, 5, 6, 7} {
 		l := LayoutText(st, LayoutParams{Width: w, Height: 100, Size: 1, Pitch: 1.2, VAlign: "top"})
 		if len(l.Lines) < 2 {

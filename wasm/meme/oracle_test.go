@@ -119,7 +119,7 @@ func TestShapingMatchesHarfBuzz(t *testing.T) {
 			}
 			fonts[c.font] = f
 		}
-		st := shapeText([]*Font{f}, c.text)
+		st := shapeText([]*Font{f}, nil, c.text)
 		var got []hbGlyph
 		n := len(st.paras[0].text)
 		for _, r := range st.visual(0, 0, n) {

@@ -2,10 +2,13 @@ package meme
 
 import (
 	"fmt"
+	"image"
+	"math"
+	"strings"
+
+	"github.com/memeforge/memeforge/wasm/emoji"
 	"github.com/memeforge/memeforge/wasm/fonts"
 	"github.com/memeforge/memeforge/wasm/imgio"
-	"image"
-	"strings"
 )
 
 // Bounds on an output (preview or final), in pixels. Decoding refuses
@@ -17,7 +20,8 @@ const (
 
 // Result says what a render could not do perfectly.
 type Result struct {
-	// Missing lists characters no loaded font covers, each once, in order of
+	// Missing lists characters no loaded font covers, and emoji (whole
+	// clusters, e.g. "👍🏽") whose art is not loaded, each once, in order of
 	// first appearance. They are drawn as the box font's .notdef box.
 	Missing []string `json:"missing"`
 	// Overflow lists the indexes of boxes whose text does not fit even at
@@ -247,24 +251,19 @@ func Missing(spec Spec, fs *FontSet) ([]string, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
-	var rs []rune
+	var ms []string
 	for i, b := range spec.Boxes {
 		rb := b.resolve()
 		chain, err := fs.chain(rb.font)
 		if err != nil {
 			return nil, fmt.Errorf("meme: spec: boxes[%d].font: %w", i, err)
 		}
-		rs = missing(chain, rs, rb.text)
+		ms = missing(chain, &fs.emoji, ms, rb.text)
 	}
-	return runeStrings(rs), nil
-}
-
-func runeStrings(rs []rune) []string {
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = string(r)
+	if ms == nil {
+		ms = []string{}
 	}
-	return out
+	return ms, nil
 }
 
 // scaleTo resizes src into dst (reused when it is the right size); when
@@ -319,7 +318,7 @@ func (c *layerCache) layers(spec Spec, fs *FontSet, W, H int) ([]*caption, Resul
 	next := make(map[layerKey]*caption, len(spec.Boxes))
 	caps := make([]*caption, 0, len(spec.Boxes))
 	var res Result
-	var missing []rune
+	missing := []string{}
 	for i, b := range spec.Boxes {
 		key := layerKey{box: b.resolve(), w: W, h: H, gen: fs.gen}
 		cp, ok := next[key]
@@ -353,7 +352,7 @@ func (c *layerCache) layers(spec Spec, fs *FontSet, W, H int) ([]*caption, Resul
 		}
 	}
 	c.cached = next
-	res.Missing = runeStrings(missing)
+	res.Missing = missing
 	return caps, res, nil
 }
 
@@ -368,18 +367,28 @@ func paint(dst *image.RGBA, caps []*caption) {
 
 func (c *layerCache) render(fs *FontSet, key layerKey) (*caption, error) {
 	b, W, H := key.box, key.w, key.h
-	paths, lay, missing, err := layoutCaption(fs, b, W, H)
+	paths, places, lay, missing, err := layoutCaption(fs, b, W, H)
 	if err != nil {
 		return nil, err
 	}
 	cp := &caption{overflow: lay.Overflow, missing: missing}
-	r := bounds(paths, b.outlineWidth*float64(H)+2).Intersect(image.Rect(0, 0, W, H))
-	if r.Empty() || (b.fill.A == 0 && (b.outline.A == 0 || b.outlineWidth == 0)) {
+	pad := b.outlineWidth*float64(H) + 2
+	r := image.Rectangle{}
+	if b.fill.A > 0 || (b.outline.A > 0 && b.outlineWidth > 0) {
+		r = bounds(paths, pad)
+	}
+	// Emoji are pictures: drawn whatever the text's colours.
+	sps := sprites(&fs.emoji, places, W, H)
+	for _, s := range sps {
+		r = r.Union(s.bounds().Inset(-int(math.Ceil(pad))))
+	}
+	r = r.Intersect(image.Rect(0, 0, W, H))
+	if r.Empty() {
 		return cp, nil
 	}
 	cp.img = c.alloc(r.Dx(), r.Dy())
 	cp.at = r.Min
-	rasterize(cp.img, r, paths, b, H)
+	rasterize(cp.img, r, paths, sps, b, H)
 	return cp, nil
 }
 
@@ -466,7 +475,15 @@ func FontsNeeded(spec Spec, fs *FontSet) ([]string, error) {
 			}
 			return named != "" && fonts.Covers(named, r)
 		}
-		for _, r := range rb.text {
+		// Emoji are drawn from their art (EmojiNeeded), never from a font.
+		cs := emoji.Clusters(rb.text)
+		for i, r := range rb.text {
+			for len(cs) > 0 && cs[0].End <= i {
+				cs = cs[1:]
+			}
+			if len(cs) > 0 && cs[0].Start <= i {
+				continue
+			}
 			if r == '\n' || ignorable(r) || covered(r) {
 				continue
 			}

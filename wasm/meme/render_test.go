@@ -31,6 +31,7 @@ type renderCase struct {
 	w, h    int // source image
 	preview [2]int
 	spec    Spec
+	emoji   bool // load the Twemoji art the spec needs
 }
 
 func specOf(boxes ...Box) Spec { return Spec{Boxes: boxes} }
@@ -76,12 +77,27 @@ func renderCases() []renderCase {
 		{name: "translucent-fill-no-outline", w: 300, h: 200, spec: specOf(noOutline)},
 		{name: "overflow", w: 400, h: 400, spec: specOf(overflow)},
 		{name: "empty-and-missing", w: 300, h: 300, spec: specOf(withText(top, ""), withText(bottom, "tofu \U00010000"))},
+		// Colour emoji: every kind (single, skin tone, ZWJ family, flag,
+		// keycap) beside text, alone, in right-to-left text, turned, at
+		// preview and final size, and without their art (boxes, listed).
+		{name: "emoji-with-text", w: 800, h: 600, emoji: true, spec: script("WHEN IT WORKS 🔥👍🏽", "👍 and 👨‍👩‍👧 for 🇺🇦 1️⃣")},
+		{name: "emoji-only", w: 600, h: 600, emoji: true, spec: specOf(withText(top, "🔥👍👍🏽"), withText(bottom, "👨‍👩‍👧🇺🇦1️⃣"))},
+		{name: "emoji-rtl", w: 640, h: 400, emoji: true, spec: script("مرحبا 🔥 بالعالم 👍🏽", "שלום 🇺🇦 עולם 123")},
+		{name: "emoji-wrapping", w: 400, h: 600, emoji: true, spec: specOf(withText(long, "so many emoji 🔥🔥🔥 👨‍👩‍👧👨‍👩‍👧 that they wrap 1️⃣2️⃣3️⃣"))},
+		{name: "emoji-rotated", w: 500, h: 500, emoji: true, spec: specOf(withText(rot, "tilted 🔥👍🏽"))},
+		{name: "emoji-final", w: 1600, h: 1200, emoji: true, spec: script("WHEN IT WORKS 🔥👍🏽", "🇺🇦 1️⃣ 👨‍👩‍👧")},
+		{name: "emoji-preview", w: 1600, h: 1200, preview: [2]int{400, 300}, emoji: true, spec: script("WHEN IT WORKS 🔥👍🏽", "🇺🇦 1️⃣ 👨‍👩‍👧")},
+		{name: "emoji-missing", w: 400, h: 300, spec: script("NO ART 🔥👍🏽", "👨‍👩‍👧 🇺🇦")},
 	}
 }
 
 func (c renderCase) render(t testing.TB) (*image.RGBA, Result) {
 	t.Helper()
-	r := NewRenderer(fullFontSet(t))
+	fs := fullFontSet(t)
+	if c.emoji {
+		addEmojiFor(t, fs, c.spec)
+	}
+	r := NewRenderer(fs)
 	if err := r.SetImage(testImage(c.w, c.h)); err != nil {
 		t.Fatal(err)
 	}

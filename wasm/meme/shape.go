@@ -3,6 +3,7 @@ package meme
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-text/typesetting/bidi"
 	"github.com/go-text/typesetting/di"
@@ -10,6 +11,8 @@ import (
 	"github.com/go-text/typesetting/harfbuzz"
 	"github.com/go-text/typesetting/segmenter"
 	"github.com/go-text/typesetting/shaping"
+
+	"github.com/memeforge/memeforge/wasm/emoji"
 )
 
 // shapedText is a caption shaped once, at size 1: each paragraph split by
@@ -24,6 +27,11 @@ type shapedText struct {
 	paras []*shapedPara
 }
 
+// emojiArt is what shaping asks of the emoji source: whether a cluster's
+// art is loaded (drawn in colour) or not (drawn as the box font's .notdef
+// box and reported missing, like a character no font has).
+type emojiArt interface{ Has(key string) bool }
+
 type shapedPara struct {
 	text      []rune
 	runs      []shapedRun // logical order
@@ -33,12 +41,16 @@ type shapedPara struct {
 }
 
 // shapedRun is text of one bidi level in one font, glyphs in HarfBuzz's
-// output order (left to right as drawn, also for right-to-left runs).
+// output order (left to right as drawn, also for right-to-left runs). An
+// emoji run is one emoji cluster with one glyph one em wide: emoji names
+// its art (font is nil), or is empty when the art is not loaded and the
+// glyph is font's .notdef box.
 type shapedRun struct {
 	start, end int
 	level      bidi.Level
 	font       *Font
 	glyphs     []shapedGlyph
+	emoji      string
 }
 
 type shapedGlyph struct {
@@ -71,11 +83,11 @@ func normalize(text string) []string {
 	return paras
 }
 
-func shapeText(chain []*Font, text string) *shapedText {
+func shapeText(chain []*Font, art emojiArt, text string) *shapedText {
 	st := &shapedText{chain: chain}
 	var sh shaper
 	for _, p := range normalize(text) {
-		st.paras = append(st.paras, sh.paragraph(chain, []rune(p)))
+		st.paras = append(st.paras, sh.paragraph(chain, art, []rune(p)))
 	}
 	// Text that is nothing but blank lines draws nothing.
 	blank := true
@@ -96,7 +108,7 @@ type shaper struct {
 	buf  *harfbuzz.Buffer
 }
 
-func (sh *shaper) paragraph(chain []*Font, text []rune) *shapedPara {
+func (sh *shaper) paragraph(chain []*Font, art emojiArt, text []rune) *shapedPara {
 	sp := &shapedPara{text: text, adv: make([]float64, len(text)+1)}
 	if len(text) == 0 {
 		return sp
@@ -125,13 +137,34 @@ func (sh *shaper) paragraph(chain []*Font, text []rune) *shapedPara {
 	for _, f := range chain {
 		byFace[f.face] = f
 	}
+	// Emoji clusters are atomic: their own runs, whatever font or level
+	// the characters inside them (ZWJ, tags, selectors) were given.
+	clusters := emojiClusters(text)
+	inEmoji := make([]int, len(text)) // 1 + index into clusters, or 0
+	for i, c := range clusters {
+		for k := c.start; k < c.end; k++ {
+			inEmoji[k] = i + 1
+		}
+	}
 	in := shaping.Input{Text: text, RunStart: 0, RunEnd: len(text), Direction: dir}
 	for _, item := range sh.seg.Split(in, fontmap(chain)) {
 		// Split by direction; levels of one direction may still differ
-		// (embeddings), and reordering needs them exact.
-		for s := item.RunStart; s < item.RunEnd; {
+		// (embeddings), and reordering needs them exact. An emoji cluster
+		// ends a run, and one that began in an earlier item was shaped
+		// there.
+		s := item.RunStart
+		for s < item.RunEnd && inEmoji[s] != 0 && clusters[inEmoji[s]-1].start < s {
+			s++
+		}
+		for s < item.RunEnd {
+			if c := inEmoji[s]; c != 0 {
+				cl := clusters[c-1]
+				sp.runs = append(sp.runs, emojiRun(chain[0], art, cl, levels[s]))
+				s = cl.end
+				continue
+			}
 			e := s + 1
-			for e < item.RunEnd && levels[e] == levels[s] {
+			for e < item.RunEnd && levels[e] == levels[s] && inEmoji[e] == 0 {
 				e++
 			}
 			sp.runs = append(sp.runs, sh.shapeRun(byFace[item.Face], text, s, e, levels[s], item))
@@ -146,16 +179,75 @@ func (sh *shaper) paragraph(chain []*Font, text []rune) *shapedPara {
 	for i := 1; i < len(sp.adv); i++ {
 		sp.adv[i] += sp.adv[i-1]
 	}
+	// UAX #14 and #29 keep emoji sequences whole already (LB8a, LB30a,
+	// LB30b; GB11, GB12); dropping any offset inside a cluster keeps the
+	// runs above whole whatever the segmenter's Unicode version.
+	inside := func(i int) bool { return i < len(text) && inEmoji[i] != 0 && clusters[inEmoji[i]-1].start < i }
 	sh.brk.Init(text)
 	for it := sh.brk.LineIterator(); it.Next(); {
 		l := it.Line()
-		sp.breaks = append(sp.breaks, l.Offset+len(l.Text))
+		if b := l.Offset + len(l.Text); !inside(b) {
+			sp.breaks = append(sp.breaks, b)
+		}
 	}
 	for it := sh.brk.GraphemeIterator(); it.Next(); {
 		g := it.Grapheme()
-		sp.graphemes = append(sp.graphemes, g.Offset+len(g.Text))
+		if b := g.Offset + len(g.Text); !inside(b) {
+			sp.graphemes = append(sp.graphemes, b)
+		}
 	}
 	return sp
+}
+
+// runeCluster is an emoji cluster in rune offsets.
+type runeCluster struct {
+	start, end int
+	key        string
+}
+
+// emojiClusters finds the emoji in text (UTS #51, package emoji).
+func emojiClusters(text []rune) []runeCluster {
+	s := string(text)
+	cs := emoji.Clusters(s)
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]runeCluster, len(cs))
+	ri, bi := 0, 0 // rune and byte offset walked so far
+	at := func(b int) int {
+		for bi < b {
+			bi += utf8.RuneLen(text[ri])
+			ri++
+		}
+		return ri
+	}
+	for i, c := range cs {
+		out[i].start = at(c.Start)
+		out[i].end = at(c.End)
+		out[i].key = c.Key
+	}
+	return out
+}
+
+// emojiEm is an emoji's advance and square, in ems (emoji.Glyph: one em).
+const emojiEm = 1
+
+// emojiInk is how far emoji art reaches above and below the baseline, in
+// ems: its square, placed with emoji.Glyph's ascent.
+var emojiInk = &glyph{top: emoji.AscentEm, bottom: emojiEm - emoji.AscentEm}
+
+// emojiRun is the run for one emoji cluster: its art when art has it, else
+// box's .notdef glyph (one box for the whole sequence).
+func emojiRun(box *Font, art emojiArt, c runeCluster, level bidi.Level) shapedRun {
+	r := shapedRun{start: c.start, end: c.end, level: level}
+	if art != nil && art.Has(c.key) {
+		r.emoji = c.key
+		r.glyphs = []shapedGlyph{{cluster: c.start, ax: emojiEm}}
+		return r
+	}
+	r.font = box
+	r.glyphs = []shapedGlyph{{id: 0, cluster: c.start, ax: float64(box.face.HorizontalAdvance(0)) / box.upem}}
+	return r
 }
 
 func (sh *shaper) shapeRun(f *Font, text []rune, start, end int, level bidi.Level, item shaping.Input) shapedRun {
@@ -204,7 +296,7 @@ func (sp *shapedPara) trim(from, to int) int {
 }
 
 func (st *shapedText) Ink(p, from, to int) (top, bottom float64) {
-	st.line(p, from, to, func(f *Font, g *glyph, x, y float64) {
+	st.line(p, from, to, func(_ *shapedRun, g *glyph, x, y float64) {
 		top = max(top, g.top-y)
 		bottom = max(bottom, g.bottom+y)
 	})
@@ -212,11 +304,11 @@ func (st *shapedText) Ink(p, from, to int) (top, bottom float64) {
 }
 
 // line calls fn for each glyph of [from, to) of paragraph p with an
-// outline, left to right as drawn, at its position in ems from the left end
-// of the line's baseline (y down). Runs are put in visual order by the
+// outline or emoji art (g is then emojiInk), left to right as drawn, at its
+// position in ems from the left end of the line's baseline (y down). Runs are put in visual order by the
 // bidi algorithm's rule L2: from the highest level down to the lowest odd
 // one, every sequence of runs at that level or higher is reversed.
-func (st *shapedText) line(p, from, to int, fn func(f *Font, g *glyph, x, y float64)) float64 {
+func (st *shapedText) line(p, from, to int, fn func(r *shapedRun, g *glyph, x, y float64)) float64 {
 	to = st.paras[p].trim(from, to)
 	x := 0.0
 	for _, r := range st.visual(p, from, to) {
@@ -224,9 +316,13 @@ func (st *shapedText) line(p, from, to int, fn func(f *Font, g *glyph, x, y floa
 			if g.cluster < from || g.cluster >= to {
 				continue
 			}
-			if fn != nil {
+			switch {
+			case fn == nil:
+			case r.emoji != "":
+				fn(r, emojiInk, x, 0)
+			default:
 				if gl := r.font.glyph(g.id); len(gl.ops) > 0 {
-					fn(r.font, gl, x+g.dx, g.dy)
+					fn(r, gl, x+g.dx, g.dy)
 				}
 			}
 			x += g.ax
@@ -282,10 +378,29 @@ func ignorable(r rune) bool {
 }
 
 // missing appends to dst each character of text that no font in chain
-// covers and that dst does not hold yet.
-func missing(chain []*Font, dst []rune, text string) []rune {
+// covers, and each emoji cluster whose art is not in art, that dst does
+// not hold yet.
+func missing(chain []*Font, art emojiArt, dst []string, text string) []string {
+	add := func(m string) {
+		for _, d := range dst {
+			if d == m {
+				return
+			}
+		}
+		dst = append(dst, m)
+	}
+	cs := emoji.Clusters(text)
 next:
-	for _, r := range text {
+	for i, r := range text {
+		for len(cs) > 0 && cs[0].End <= i {
+			cs = cs[1:]
+		}
+		if len(cs) > 0 && cs[0].Start <= i {
+			if cs[0].Start == i && (art == nil || !art.Has(cs[0].Key)) {
+				add(text[cs[0].Start:cs[0].End])
+			}
+			continue
+		}
 		if r == '\n' || unicode.IsSpace(r) || ignorable(r) {
 			continue
 		}
@@ -294,12 +409,7 @@ next:
 				continue next
 			}
 		}
-		for _, d := range dst {
-			if d == r {
-				continue next
-			}
-		}
-		dst = append(dst, r)
+		add(string(r))
 	}
 	return dst
 }

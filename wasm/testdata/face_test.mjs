@@ -42,7 +42,7 @@ const spec = env.SPEC;
 await check("ExposesOneObjectWithVersion", async () => {
   assert(typeof mf === "object", "no memeforge global");
   assert(typeof mf.version === "string" && mf.version.length > 0, "version");
-  for (const m of ["loadImage", "addFont", "renderPreview", "renderFinal", "encode", "missingGlyphs", "fontsNeeded"])
+  for (const m of ["loadImage", "addFont", "renderPreview", "renderFinal", "encode", "missingGlyphs", "fontsNeeded", "emojiNeeded", "addEmoji"])
     assert(typeof mf[m] === "function", m);
 });
 await check("SignalsReady", async () => {
@@ -165,7 +165,26 @@ await check("StillImageAgain", async () => {
   assert(info.animated === false && info.firstFrameOnly === false, JSON.stringify(info));
 });
 
+await check("EmojiNeededThenAddEmoji", async () => {
+  const es = env.EMOJI_SPEC;
+  const before = await mf.renderPreview(es, 160, 120);
+  assert(before.missing.includes("👍🏽") && before.missing.includes("👨‍👩‍👧"), "without art: " + JSON.stringify(before.missing));
+  const keys = await mf.emojiNeeded(es);
+  assert(JSON.stringify(keys) === env.EMOJI_KEYS, "emojiNeeded " + JSON.stringify(keys) + ", want " + env.EMOJI_KEYS);
+  for (const k of keys) assert(await mf.addEmoji(k, bytes(env.EMOJI_DIR + "/" + k + ".svg")) === k, "addEmoji " + k);
+  const after = await mf.emojiNeeded(es);
+  assert(Array.isArray(after) && after.length === 0, "still needed: " + JSON.stringify(after));
+  const r = await mf.renderPreview(es, 160, 120);
+  assert(r.missing.length === 0, "missing " + JSON.stringify(r.missing));
+  assert(sha(r.pixels) === env.EMOJI_SHA256, "emoji preview pixels differ from the native render");
+});
+
 const bad = [
+  ["EmojiNeededNull", () => mf.emojiNeeded(null), "want a string", "bad_argument"],
+  ["AddEmojiBadKey", () => mf.addEmoji("../1f525", new TextEncoder().encode("<svg/>")), "emoji key", "bad_argument"],
+  ["AddEmojiNotSVG", () => mf.addEmoji("1f525", new TextEncoder().encode("not svg")), "1f525", "bad_emoji"],
+  ["AddEmojiString", () => mf.addEmoji("1f525", "<svg/>"), "want a Uint8Array", "bad_argument"],
+  ["AddEmojiTooBig", () => mf.addEmoji("1f525", new Uint8Array(2 << 20)), "limit", "bad_argument"],
   ["AnimationFrameNegative", () => mf.renderAnimationFrame(spec, -1, 10, 10), "frame: want a frame index", "bad_argument"],
   ["AnimationFrameString", () => mf.renderAnimationFrame(spec, "1", 10, 10), "frame: want a frame index", "bad_argument"],
   ["FinalGIFNoArgs", () => mf.finalGIF(), "want 1 arguments", "bad_argument"],

@@ -17,6 +17,12 @@
 // The fallback fonts (DejaVu Sans Bold, Droid Sans Fallback) are embedded;
 // -font adds a TTF/OTF under the name "user", which -top/-bottom captions
 // then use and a spec can name.
+//
+// Colour emoji are drawn from Twemoji's SVG files, read for the emoji the
+// captions use from -emoji DIR, or by default from node_modules/@twemoji/svg
+// (what npm ci installs in the repository) found by looking up from the
+// working directory, then from the program's own directory. A caption with
+// emoji and no such directory is an error that says how to get one.
 package main
 
 import (
@@ -34,9 +40,16 @@ import (
 	"github.com/memeforge/memeforge/wasm/meme"
 )
 
-// maxImageBytes refuses bigger files before they are read whole (fonts get
-// the core's meme.MaxFontBytes).
-const maxImageBytes = 256 << 20 // far above any 50-megapixel JPEG/PNG worth decoding
+// Input size limits: bigger files are refused before they are read whole
+// (fonts get the core's meme.MaxFontBytes).
+const (
+	maxImageBytes = 256 << 20 // far above any 50-megapixel JPEG/PNG worth decoding
+	maxEmojiBytes = 1 << 20   // Twemoji's largest SVG is about 30 KB
+)
+
+// twemojiPath is where npm puts Twemoji's art, relative to a directory
+// holding node_modules.
+var twemojiPath = filepath.Join("node_modules", "@twemoji", "svg")
 
 // userFontName is the name -font adds its font under.
 const userFontName = "user"
@@ -74,6 +87,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 type options struct {
 	in, out, spec, font string
+	emoji               string
 	top, bottom         string
 	quality             int
 	set                 map[string]bool // flags given explicitly
@@ -91,10 +105,11 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 	fl.StringVar(&o.spec, "spec", "", "spec JSON file with every caption box (instead of -top/-bottom)")
 	fl.IntVar(&o.quality, "quality", 90, "JPEG quality, 1-100 (JPEG output only)")
 	fl.StringVar(&o.font, "font", "", `TTF/OTF font file, added as "`+userFontName+`" and used by -top/-bottom`)
+	fl.StringVar(&o.emoji, "emoji", "", "directory of Twemoji SVG files (default: "+twemojiPath+" in this directory or above, or above the program)")
 	// package flag calls Usage on every parse error; print it only for -h.
 	fl.Usage = func() {}
 	usage := func() {
-		fmt.Fprintf(stdout, "usage: meme -in IMAGE (-top TEXT -bottom TEXT | -spec SPEC.json) -out OUT.png|OUT.jpg|OUT.gif [-quality N] [-font FILE.ttf]\n\n")
+		fmt.Fprintf(stdout, "usage: meme -in IMAGE (-top TEXT -bottom TEXT | -spec SPEC.json) -out OUT.png|OUT.jpg|OUT.gif [-quality N] [-font FILE.ttf] [-emoji DIR]\n\n")
 		fl.SetOutput(stdout)
 		fl.PrintDefaults()
 		fl.SetOutput(io.Discard)
@@ -187,6 +202,10 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
+	if err := addEmoji(fs, spec, o.emoji); err != nil {
+		return err
+	}
+
 	data, err := readFile(o.in, maxImageBytes)
 	if err != nil {
 		return fmt.Errorf("-in: %w", err)
@@ -233,10 +252,75 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// addEmoji reads the Twemoji art spec's captions need into fs, from dir or
+// the directory findTwemoji finds. An emoji Twemoji has no file for is left
+// to the renderer (a box, reported as missing).
+func addEmoji(fs *meme.FontSet, spec meme.Spec, dir string) error {
+	if dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return usageError{fmt.Sprintf("-emoji %s: not a directory", dir)}
+		}
+	}
+	keys := meme.EmojiNeeded(spec, fs)
+	if len(keys) == 0 {
+		return nil
+	}
+	flagName := "-emoji " + dir
+	if dir == "" {
+		if dir = findTwemoji(); dir == "" {
+			return fmt.Errorf("the captions have emoji and no Twemoji art was found (%s in this directory or above, or above the program): run npm ci in the memeforge repository, or give -emoji DIR", twemojiPath)
+		}
+		flagName = dir
+	}
+	for _, k := range keys {
+		name := filepath.Join(dir, k+".svg")
+		data, err := readFile(name, maxEmojiBytes)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", flagName, err)
+		}
+		if err := fs.AddEmoji(k, data); err != nil {
+			return fmt.Errorf("%s: %w", flagName, err)
+		}
+	}
+	return nil
+}
+
+// findTwemoji looks for twemojiPath in the working directory and each one
+// above it, then in the program's directory and each one above that (a
+// binary built into the repository, or beside a node_modules); "" if none.
+func findTwemoji() string {
+	var starts []string
+	if wd, err := os.Getwd(); err == nil {
+		starts = append(starts, wd)
+	}
+	if exe, err := os.Executable(); err == nil {
+		if exe, err = filepath.EvalSymlinks(exe); err == nil {
+			starts = append(starts, filepath.Dir(exe))
+		}
+	}
+	for _, d := range starts {
+		for {
+			p := filepath.Join(d, twemojiPath)
+			if st, err := os.Stat(p); err == nil && st.IsDir() {
+				return p
+			}
+			up := filepath.Dir(d)
+			if up == d {
+				break
+			}
+			d = up
+		}
+	}
+	return ""
+}
+
 // warn reports what the render could not do perfectly.
 func warn(stderr io.Writer, res meme.Result) {
 	if len(res.Missing) > 0 {
-		fmt.Fprintf(stderr, "meme: warning: no font has %s; drawn as empty boxes\n", quoteAll(res.Missing))
+		fmt.Fprintf(stderr, "meme: warning: no font or emoji art has %s; drawn as empty boxes\n", describeAll(res.Missing))
 	}
 	for _, i := range res.Overflow {
 		fmt.Fprintf(stderr, "meme: warning: the text of box %d does not fit its box, even at its smallest size\n", i)
@@ -312,10 +396,16 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func quoteAll(ss []string) string {
+// describeAll names each missing character or emoji with its code points:
+// "🔥" (U+1F525).
+func describeAll(ss []string) string {
 	q := make([]string, len(ss))
 	for i, s := range ss {
-		q[i] = fmt.Sprintf("%q", s)
+		var cps []string
+		for _, r := range s {
+			cps = append(cps, fmt.Sprintf("U+%04X", r))
+		}
+		q[i] = fmt.Sprintf("%q (%s)", s, strings.Join(cps, " "))
 	}
 	return strings.Join(q, ", ")
 }

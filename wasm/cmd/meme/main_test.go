@@ -79,6 +79,7 @@ type fixtures struct {
 	photoPNG, photoJPEG, rotatedJPEG, photoGIF     string
 	notImage, emptyFile, truncatedPNG, oversizePNG string
 	dejavu, notFont                                string
+	emojiDir, emptyDir                             string // a directory with 1f525.svg only; an empty one
 }
 
 func newFixtures(t *testing.T) fixtures {
@@ -110,6 +111,18 @@ func newFixtures(t *testing.T) fixtures {
 		t.Fatal(err)
 	}
 	f.dejavu = dejavu
+	f.emptyDir = filepath.Join(dir, "no-emoji")
+	f.emojiDir = filepath.Join(dir, "emoji")
+	for _, d := range []string{f.emptyDir, f.emojiDir} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fire, err := os.ReadFile("../../../node_modules/@twemoji/svg/1f525.svg")
+	if err != nil {
+		t.Fatalf("%v (run npm ci in the repository's root)", err)
+	}
+	write("emoji/1f525.svg", fire)
 	return f
 }
 
@@ -138,6 +151,7 @@ func TestCLIRejectsBadInput(t *testing.T) {
 		msg  string
 	}{
 		{"NoArguments", nil, 2, "-in is required"},
+		{"EmojiDirNotADirectory", []string{"-in", fx.photoPNG, "-out", "OUT", "-top", "🔥", "-emoji", fx.photoPNG}, 2, "not a directory"},
 		{"UnknownFlag", []string{"-in", fx.photoPNG, "-out", "OUT", "-top", "a", "-colour", "red"}, 2, "not defined: -colour"},
 		{"MissingIn", []string{"-out", "OUT", "-top", "a"}, 2, "-in is required"},
 		{"MissingOut", []string{"-in", fx.photoPNG, "-top", "a"}, 2, "-out is required"},
@@ -246,7 +260,11 @@ func TestCLIRenders(t *testing.T) {
 		{"GIFInput", []string{"-in", fx.photoGIF, "-top", "top"}, "m.png", "png", 320, 240, nil},
 		{"EXIFRotatedInputComesOutUpright", []string{"-in", fx.rotatedJPEG, "-top", "upright"}, "m.png", "png", 320, 240, nil},
 		{"MixedScriptsUseFallbacks", []string{"-in", fx.photoPNG, "-top", "Привет 你好 — ok"}, "m.png", "png", 320, 240, nil},
-		{"MissingGlyphWarns", []string{"-in", fx.photoPNG, "-top", "hi \ue000"}, "m.png", "png", 320, 240, []string{`warning: no font has "\ue000"`}},
+		{"MissingGlyphWarns", []string{"-in", fx.photoPNG, "-top", "hi \ue000"}, "m.png", "png", 320, 240, []string{`warning: no font or emoji art has "\ue000" (U+E000)`}},
+		{"EmojiInColour", []string{"-in", fx.photoPNG, "-top", "WHEN IT WORKS 🔥👍🏽", "-bottom", "👨‍👩‍👧 🇺🇦 1️⃣"}, "m.png", "png", 320, 240, nil},
+		{"EmojiFromDir", []string{"-in", fx.photoPNG, "-top", "🔥 ok", "-emoji", fx.emojiDir}, "m.png", "png", 320, 240, nil},
+		{"EmojiWithoutArtWarns", []string{"-in", fx.photoPNG, "-top", "🔥 👍🏽", "-emoji", fx.emptyDir}, "m.png", "png", 320, 240,
+			[]string{`warning: no font or emoji art has "🔥" (U+1F525), "👍🏽" (U+1F44D U+1F3FD)`}},
 		{"UserFont", []string{"-in", fx.photoPNG, "-top", "hello", "-font", fx.dejavu}, "m.png", "png", 320, 240, nil},
 		{"SpecFile", []string{"-in", fx.photoPNG, "-spec", fx.spec(t, "ok.json", `{"boxes":[
 			{"text":"left","x":0,"y":0,"w":0.5,"h":0.3,"align":"left","valign":"top","fill":"#ff0","outline":"#00f","outlineWidth":0.01},
@@ -464,4 +482,37 @@ func pngHeader(w, h uint32) []byte {
 	out := binary.BigEndian.AppendUint32([]byte("\x89PNG\r\n\x1a\n"), 13)
 	out = append(out, ihdr...)
 	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(ihdr))
+}
+
+// TestCLIEmojiWithoutArtIsAnError runs the CLI from outside the repository
+// (nativeBin lives in a temporary directory too), where no Twemoji art can
+// be found: a caption with emoji must fail saying how to get it, and one
+// without emoji must not care.
+func TestCLIEmojiWithoutArtIsAnError(t *testing.T) {
+	fx := newFixtures(t)
+	run := func(args ...string) result {
+		cmd := exec.Command(nativeBin, args...)
+		cmd.Dir = t.TempDir()
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return result{stderr: stderr.String(), code: code}
+	}
+	out := filepath.Join(t.TempDir(), "m.png")
+	r := run("-in", fx.photoPNG, "-top", "WHEN IT WORKS 🔥", "-out", out)
+	if r.code != 1 || !strings.Contains(r.stderr, "no Twemoji art was found") || !strings.Contains(r.stderr, "npm ci") || !strings.Contains(r.stderr, "-emoji DIR") {
+		t.Fatalf("exit %d, stderr %q; want 1 and how to get the art", r.code, r.stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Error("an output was written")
+	}
+	if r := run("-in", fx.photoPNG, "-top", "no emoji here", "-out", out); r.code != 0 {
+		t.Fatalf("a caption without emoji failed: %s", r.stderr)
+	}
 }

@@ -76,6 +76,10 @@ func TestSamePixelsNativeAndWASM(t *testing.T) {
 			{"text":"no outline","x":0,"y":0.7,"w":0.4,"h":0.3,"valign":"middle","outlineWidth":0,"fill":"#e33"},
 			{"text":"upside down 你好","x":0.6,"y":0,"w":0.4,"h":0.3,"rotation":180,"font":"droid"}]}`)}, "m.png"},
 		{"JPEGOutput", []string{"-in", bigJPEG, "-top", "jpeg out", "-quality", "85"}, "m.jpg"},
+		{"ColourEmoji", []string{"-in", bigJPEG, "-top", "WHEN IT WORKS 🔥👍🏽", "-bottom", "👨‍👩‍👧 🇺🇦 1️⃣ مرحبا 👍"}, "m.png"},
+		{"ColourEmojiTurned", []string{"-in", bigJPEG, "-spec", fx.spec(t, "emoji.json", `{"boxes":[
+			{"text":"tilted 🔥👍🏽","x":0.15,"y":0.35,"w":0.7,"h":0.25,"rotation":-17.5,"fill":"#ff0","outline":"#000","outlineWidth":0.008},
+			{"text":"👨‍👩‍👧🇺🇦1️⃣","x":0,"y":0.7,"w":1,"h":0.3,"outlineWidth":0}]}`)}, "m.png"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
