@@ -52,7 +52,9 @@ func startChromium(ctx context.Context, o Options, consoleErr, log func(string))
 				return
 			}
 			log("console: " + m.String())
-			if m.Type == chromedp.ConsoleError || m.IsException() {
+			// The browser's own log (Source "network", ...) is left out, as the other engines
+			// do: a missing favicon or a fetch while offline is not the page's error.
+			if (m.Type == chromedp.ConsoleError && m.Source == "") || m.IsException() {
 				consoleErr(m.String())
 			}
 		}

@@ -8,8 +8,10 @@
 // seen so far, close. Every process listens on 127.0.0.1 only, gets a fresh profile, runs in its
 // own process group and is killed with its group by Close.
 //
-// Console errors (console.error, uncaught exceptions, unhandled rejections):
-//   - Chromium: the DevTools console and exception events.
+// Console errors are what the page's code reports: console.error, uncaught exceptions, unhandled
+// rejections. The browser's own log lines (a failed load, a missing favicon) are not, so that the
+// three engines report the same things:
+//   - Chromium: the DevTools console-API and exception events (not its Log domain).
 //   - Firefox: BiDi log.entryAdded at level "error".
 //   - WebKit: WebKitWebDriver has no log API, and MiniBrowser's own setting that prints console
 //     messages to stdout (enable-write-console-messages-to-stdout) is not applied to the web

@@ -140,7 +140,7 @@ func (b *Browser) ConsoleErrors() []string {
 
 // Navigate loads url and waits for its load event.
 func (b *Browser) Navigate(ctx context.Context, url string) error {
-	if err := b.be.navigate(ctx, url); err != nil {
+	if err := b.load(ctx, func() error { return b.be.navigate(ctx, url) }); err != nil {
 		return fmt.Errorf("%s: navigate %s: %w", b.name, url, err)
 	}
 	return nil
@@ -148,8 +148,43 @@ func (b *Browser) Navigate(ctx context.Context, url string) error {
 
 // Reload reloads the page and waits for its load event.
 func (b *Browser) Reload(ctx context.Context) error {
-	if err := b.be.reload(ctx); err != nil {
+	if err := b.load(ctx, func() error { return b.be.reload(ctx) }); err != nil {
 		return fmt.Errorf("%s: reload: %w", b.name, err)
+	}
+	return nil
+}
+
+// loadHooks is what a backend without a preload-script API (WebKit) does around each load.
+type loadHooks interface {
+	beforeLoad(ctx context.Context)
+	afterLoad(ctx context.Context) error
+}
+
+// load runs a navigation and returns once a new document is there. WebKitWebDriver's refresh
+// can answer while the old document is still shown (seen with a service worker answering an
+// offline reload), so the old document is marked first and load waits for the mark to be gone.
+func (b *Browser) load(ctx context.Context, navigate func() error) error {
+	hooks, _ := b.be.(loadHooks)
+	if hooks != nil {
+		hooks.beforeLoad(ctx)
+	}
+	_, _ = b.be.eval(ctx, `Promise.resolve(String(window.__engineOldDocument = true))`)
+	if err := navigate(); err != nil {
+		return err
+	}
+	for {
+		s, err := b.be.eval(ctx, `Promise.resolve(document.readyState === 'complete' && !window.__engineOldDocument ? 'new' : 'old')`)
+		if err == nil && s == "new" {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the new document: %w", ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if hooks != nil {
+		return hooks.afterLoad(ctx)
 	}
 	return nil
 }

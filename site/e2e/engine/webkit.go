@@ -239,20 +239,14 @@ func (w *webkit) do(ctx context.Context, method, url string, body any, out any) 
 }
 
 func (w *webkit) navigate(ctx context.Context, url string) error {
-	w.drain(ctx)
-	if err := w.do(ctx, http.MethodPost, w.base+"/url", map[string]any{"url": url}, nil); err != nil {
-		return err
-	}
-	return w.afterLoad(ctx)
+	return w.do(ctx, http.MethodPost, w.base+"/url", map[string]any{"url": url}, nil)
 }
 
 func (w *webkit) reload(ctx context.Context) error {
-	w.drain(ctx)
-	if err := w.do(ctx, http.MethodPost, w.base+"/refresh", map[string]any{}, nil); err != nil {
-		return err
-	}
-	return w.afterLoad(ctx)
+	return w.do(ctx, http.MethodPost, w.base+"/refresh", map[string]any{}, nil)
 }
+
+func (w *webkit) beforeLoad(ctx context.Context) { w.drain(ctx) }
 
 func (w *webkit) eval(ctx context.Context, expr string) (string, error) {
 	script := `const done = arguments[arguments.length - 1];
