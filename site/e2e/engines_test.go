@@ -210,9 +210,12 @@ func engineEval[T any](e *engineBrowser, expr string) T {
 	return v
 }
 
-func (e *engineBrowser) evalString(expr string) string { e.t.Helper(); return engineEval[string](e, expr) }
-func (e *engineBrowser) evalInt(expr string) int       { e.t.Helper(); return engineEval[int](e, expr) }
-func (e *engineBrowser) evalBool(expr string) bool     { e.t.Helper(); return engineEval[bool](e, expr) }
+func (e *engineBrowser) evalString(expr string) string {
+	e.t.Helper()
+	return engineEval[string](e, expr)
+}
+func (e *engineBrowser) evalInt(expr string) int   { e.t.Helper(); return engineEval[int](e, expr) }
+func (e *engineBrowser) evalBool(expr string) bool { e.t.Helper(); return engineEval[bool](e, expr) }
 
 func (e *engineBrowser) text(sel string) string {
 	e.t.Helper()
