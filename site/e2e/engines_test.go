@@ -37,7 +37,19 @@ func TestEngines(t *testing.T) {
 			e := startEngine(t, name)
 			e.open(s.URL())
 
-			t.Run("Newcomer", func(t *testing.T) {
+			// Each step builds on the ones before: once one fails, the rest fail at once
+			// instead of each waiting out its own timeout.
+			passed := true
+			step := func(what string, f func(t *testing.T)) {
+				t.Run(what, func(t *testing.T) {
+					if !passed {
+						t.Fatal("not run: a step before it failed")
+					}
+					f(t)
+				})
+				passed = passed && !t.Failed()
+			}
+			step("Newcomer", func(t *testing.T) {
 				e := e.on(t)
 				e.chooseImage(fixture("photo-800x600.jpg"))
 
@@ -77,7 +89,7 @@ func TestEngines(t *testing.T) {
 				e.screenshot("engines-" + name + "-newcomer.png")
 			})
 
-			t.Run("PublishAndOpenTheLink", func(t *testing.T) {
+			step("PublishAndOpenTheLink", func(t *testing.T) {
 				e := e.on(t)
 				e.must(e.b.Eval(e.ctx(), `document.getElementById('publish-msg').textContent = ''`, nil))
 				e.must(e.b.Click(e.ctx(), "#publish"))
@@ -113,7 +125,7 @@ func TestEngines(t *testing.T) {
 				e.waitJS("the restored image", `document.documentElement.dataset.image === 'loaded'`, 30*time.Second)
 			})
 
-			t.Run("ReloadRestoresTheWork", func(t *testing.T) {
+			step("ReloadRestoresTheWork", func(t *testing.T) {
 				e := e.on(t)
 				e.reloadRestored()
 				for i, want := range []string{"Hello e2e", "Привет мир"} {
@@ -123,7 +135,7 @@ func TestEngines(t *testing.T) {
 				}
 			})
 
-			t.Run("OfflineReload", func(t *testing.T) {
+			step("OfflineReload", func(t *testing.T) {
 				e := e.on(t)
 				e.waitJS("the service worker to control the page", `navigator.serviceWorker.controller !== null`, 60*time.Second)
 				if err := s.Stop(); err != nil {
