@@ -42,19 +42,56 @@ function tx(store, mode, fn) {
     const req = fn(s);
     if (req) req.onsuccess = () => { result = req.result; };
     t.oncomplete = () => resolve(result);
-    t.onerror = () => reject(t.error);
+    // WebKit fires error before it sets t.error (null until the abort): take the request's.
+    t.onerror = () => reject(t.error || (req && req.error) || new Error('storage request failed'));
     t.onabort = () => reject(t.error || new Error('storage transaction aborted'));
   }));
 }
 
+// WebKit refuses Blobs in IndexedDB in private browsing ("Error preparing Blob/File data to be
+// stored in object store"), so a Blob at the top level of a stored value is kept as its bytes
+// and given back as a Blob. Values stored as Blobs by earlier versions still read as they are.
+const BLOB = '__blob';
+
+/** @param {any} value @returns {Promise<any>} */
+async function pack(value) {
+  if (!value || typeof value !== 'object') return value;
+  /** @type {Record<string, unknown>} */
+  const out = { ...value };
+  for (const [k, v] of Object.entries(value)) {
+    if (v instanceof Blob) out[k] = { [BLOB]: await v.arrayBuffer(), type: v.type };
+  }
+  return out;
+}
+
+/** @param {any} value @returns {any} */
+function unpack(value) {
+  if (!value || typeof value !== 'object') return value;
+  const out = { ...value };
+  for (const [k, v] of Object.entries(value)) {
+    if (v && v[BLOB] instanceof ArrayBuffer) out[k] = new Blob([v[BLOB]], { type: v.type });
+  }
+  return out;
+}
+
+// Writes reach IndexedDB in the order they were asked for, however long reading a Blob takes.
+/** @type {Promise<unknown>} */
+let packing = Promise.resolve();
+/** @param {unknown} value */
+function packed(value) {
+  const p = packing.then(() => pack(value));
+  packing = p.catch(() => {});
+  return p;
+}
+
 /** @param {string} key */
-export const get = (key) => tx('kv', 'readonly', (s) => s.get(key));
+export const get = (key) => tx('kv', 'readonly', (s) => s.get(key)).then(unpack);
 /** @param {string} key @param {unknown} value */
-export const put = (key, value) => tx('kv', 'readwrite', (s) => s.put(value, key));
+export const put = (key, value) => packed(value).then((v) => tx('kv', 'readwrite', (s) => s.put(v, key)));
 
 /** @param {{ name: string, label: string, bytes: Blob }} font */
-export const putFont = (font) => tx('fonts', 'readwrite', (s) => s.put(font));
-export const allFonts = () => tx('fonts', 'readonly', (s) => s.getAll());
+export const putFont = (font) => packed(font).then((v) => tx('fonts', 'readwrite', (s) => s.put(v)));
+export const allFonts = () => tx('fonts', 'readonly', (s) => s.getAll()).then((/** @type {any[]} */ fs) => (fs || []).map(unpack));
 
 /** Writes value() under key at most every delay ms; flush writes a scheduled write now.
  *  @param {string} key @param {() => unknown} value @param {number} [delay] @param {(err: unknown) => void} [onError] */

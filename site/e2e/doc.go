@@ -2,6 +2,9 @@
 // with chromedp, against the local stack (internal/localstack: Versity Gateway, the signer's HTTP
 // face and the site server) started by each test on free loopback ports.
 //
+// TestEngines runs the newcomer's flow in Firefox and WebKit as well, through the driver layer in
+// site/e2e/engine; every other test is Chromium-only.
+//
 // The tests fail, never skip, when dist/site is missing or unbuilt ("run make build") or Chromium
 // is not installed. Screenshots go to test-output/ at the repository root. TestBrowserBench prints
 // the browser figures for `make bench` when MEMEFORGE_BROWSER_BENCH=1. MEMEFORGE_SITE_DIR points
