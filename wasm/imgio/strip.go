@@ -220,7 +220,7 @@ func exifOrientationSegment(o int) []byte {
 	seg := []byte{0xff, 0xe1, 0, 0}
 	seg = append(seg, "Exif\x00\x00"...)
 	seg = append(seg, "MM\x00\x2a\x00\x00\x00\x08"...) // big-endian TIFF, IFD0 at 8
-	seg = append(seg, 0, 1)                          // one entry
+	seg = append(seg, 0, 1)                            // one entry
 	seg = append(seg, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, byte(o), 0, 0)
 	seg = append(seg, 0, 0, 0, 0) // no next IFD
 	binary.BigEndian.PutUint16(seg[2:], uint16(len(seg)-2))
