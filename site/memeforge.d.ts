@@ -80,6 +80,17 @@ export interface PreviewResult extends RenderResult {
   changed: Rect;
 }
 
+/** What stripMetadata found and removed. */
+export interface StripResult {
+  /** the same image with its metadata removed; the coded pixels are the input's, byte for byte */
+  bytes: Uint8Array;
+  format: "jpeg" | "png" | "gif" | "webp";
+  /** each kind of block removed, once: "exif" | "xmp" | "iptc" | "comment" | "text" | "time" | "trailer" | "other" */
+  removed: string[];
+  /** true when the removed EXIF held a GPS position */
+  location: boolean;
+}
+
 export interface Memeforge {
   /** Decodes JPEG, PNG, GIF (first frame) or WebP, upright by EXIF; replaces the previous image.
    *  Rejects images over 50 megapixels (checked from the header), 0x0 and corrupt files. */
@@ -99,6 +110,10 @@ export interface Memeforge {
   encode(specJSON: string, format: "png" | "jpeg", quality: number): Promise<Uint8Array>;
   /** Characters of specJSON that no loaded font covers: fetch the fallbacks when non-empty. */
   missingGlyphs(specJSON: string): Promise<string[]>;
+  /** Removes EXIF (GPS, camera serials, maker notes), XMP, IPTC, comments, PNG text/time chunks
+   *  and trailing bytes without re-encoding; keeps the ICC profile and a JPEG's EXIF orientation
+   *  (as a one-tag EXIF block). Rejects what loadImage would not recognise, and corrupt files. */
+  stripMetadata(bytes: Uint8Array): Promise<StripResult>;
   /** build version (git describe) */
   readonly version: string;
 }

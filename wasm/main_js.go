@@ -48,6 +48,7 @@ func main() {
 		"renderFinal":   f.renderFinal,
 		"encode":        f.encode,
 		"missingGlyphs": f.missingGlyphs,
+		"stripMetadata": f.stripMetadata,
 	}
 	for name, m := range methods {
 		obj.Set(name, js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -245,6 +246,27 @@ func (f *face) encode(args []js.Value) (func() (any, error), error) {
 		out := js.Global().Get("Uint8Array").New(f.enc.Len())
 		js.CopyBytesToJS(out, f.enc.Bytes())
 		return out, nil
+	}, nil
+}
+
+// stripMetadata does not take the renderer's lock: it touches only its own
+// copy of the bytes, so a publish need not wait behind a preview.
+func (f *face) stripMetadata(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 1); err != nil {
+		return nil, err
+	}
+	data, err := bytesArg(args, 0, "bytes", nil)
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		out, s, err := imgio.Strip(data)
+		if err != nil {
+			return nil, err
+		}
+		b := js.Global().Get("Uint8Array").New(len(out))
+		js.CopyBytesToJS(b, out)
+		return map[string]any{"bytes": b, "format": s.Format, "removed": anyStrings(s.Removed), "location": s.Location}, nil
 	}, nil
 }
 

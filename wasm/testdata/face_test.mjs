@@ -38,7 +38,7 @@ const spec = env.SPEC;
 await check("ExposesOneObjectWithVersion", async () => {
   assert(typeof mf === "object", "no memeforge global");
   assert(typeof mf.version === "string" && mf.version.length > 0, "version");
-  for (const m of ["loadImage", "addFont", "renderPreview", "renderFinal", "encode", "missingGlyphs"])
+  for (const m of ["loadImage", "addFont", "renderPreview", "renderFinal", "encode", "missingGlyphs", "stripMetadata"])
     assert(typeof mf[m] === "function", m);
 });
 await check("RenderBeforeLoadRejects", () => rejects(mf.renderPreview(spec, 10, 10), "no image loaded"));
@@ -106,6 +106,17 @@ await check("EncodePNGAndJPEG", async () => {
   const j = await mf.encode(spec, "jpeg", 80);
   assert(j[0] === 0xff && j[1] === 0xd8, "jpeg signature");
 });
+await check("StripMetadata", async () => {
+  // The test PNG plus a tEXt chunk after IHDR: stripping gives back the PNG as it was.
+  const png = bytes(env.IMAGE);
+  const chunk = new Uint8Array([0, 0, 0, 3, 0x74, 0x45, 0x58, 0x74, 0x6b, 0, 0x76, 0, 0, 0, 0]);
+  const withText = new Uint8Array(png.length + chunk.length);
+  withText.set(png.subarray(0, 33)); withText.set(chunk, 33); withText.set(png.subarray(33), 33 + chunk.length);
+  const res = await mf.stripMetadata(withText);
+  if (!(res.bytes instanceof Uint8Array) || res.format !== "png" || res.location !== false) throw new Error(`got ${JSON.stringify(res)}`);
+  if (JSON.stringify(res.removed) !== '["text"]') throw new Error(`removed ${res.removed}`);
+  if (res.bytes.length !== png.length || !res.bytes.every((b, i) => b === png[i])) throw new Error("stripped bytes differ from the PNG without the chunk");
+});
 await check("ConcurrentCallsAllSettle", async () => {
   const rs = await Promise.all([1, 2, 3].map((i) => mf.renderPreview(spec, 100 + i, 80)));
   assert(rs.map((r) => r.width).join() === "101,102,103", "widths");
@@ -117,6 +128,8 @@ const bad = [
   ["LoadImageArrayBuffer", () => mf.loadImage(new ArrayBuffer(8)), "want a Uint8Array"],
   ["LoadImageEmpty", () => mf.loadImage(new Uint8Array(0)), "empty"],
   ["LoadImageGarbage", () => mf.loadImage(new TextEncoder().encode("not an image")), "unsupported"],
+  ["StripMetadataGarbage", () => mf.stripMetadata(new TextEncoder().encode("not an image")), "unsupported"],
+  ["StripMetadataString", () => mf.stripMetadata("x.png"), "want a Uint8Array"],
   ["LoadImageTruncated", () => mf.loadImage(bytes(env.IMAGE).slice(0, 100)), "corrupt"],
   ["AddFontGarbage", () => mf.addFont("mine", new Uint8Array([1, 2, 3, 4]), false), 'font "mine"'],
   ["AddFontFallbackNotBoolean", () => mf.addFont("x", new Uint8Array(4), "yes"), "fallback: want a boolean"],
