@@ -20,6 +20,10 @@ import (
 // (200 MB) still fits a browser tab.
 const DefaultMaxPixels = 50_000_000
 
+// DefaultMaxFrames bounds the frames of an animation the server accepts for
+// publishing (Stripped.Frames): a 10-second GIF at 50 frames a second.
+const DefaultMaxFrames = 500
+
 // Sentinel errors. Every error Decode returns wraps exactly one of them.
 var (
 	ErrUnsupported = errors.New("unsupported image format")

@@ -54,6 +54,7 @@ func Strip(data []byte) ([]byte, Stripped, error) {
 	if err != nil {
 		return nil, Stripped{}, fmt.Errorf("imgio: strip %s: %w: %w", c.name, ErrCorrupt, err)
 	}
+	s.Frames = max(s.Frames, 1)
 	return out, s, nil
 }
 
@@ -66,6 +67,9 @@ type Stripped struct {
 	Removed []string
 	// Location is true when the removed EXIF held a GPS block.
 	Location bool
+	// Frames is how many frames the file holds: GIF images, APNG frame
+	// controls, WebP animation frames; 1 for a still image.
+	Frames int
 }
 
 func (s *Stripped) removed(kind string) {
@@ -284,6 +288,9 @@ func stripPNG(data []byte, s *Stripped) ([]byte, error) {
 		}
 		if pngKeep[typ] {
 			out = append(out, data[i:end]...)
+			if typ == "fcTL" {
+				s.Frames++
+			}
 		} else {
 			switch typ {
 			case "tEXt", "zTXt", "iTXt":
@@ -365,6 +372,9 @@ func stripWebP(data []byte, s *Stripped) ([]byte, error) {
 		case "VP8 ", "VP8L", "ALPH", "ANIM", "ANMF", "ICCP":
 			icc = icc || typ == "ICCP"
 			out = append(out, body[i:end]...)
+			if typ == "ANMF" {
+				s.Frames++
+			}
 			if n&1 == 1 {
 				out = append(out, 0)
 			}
@@ -444,6 +454,7 @@ func stripGIF(data []byte, s *Stripped) ([]byte, error) {
 			}
 			out = append(out, data[i:end]...)
 			i = end
+			s.Frames++
 		case 0x21: // extension
 			if i+2 > len(data) {
 				return nil, fmt.Errorf("extension cut off")

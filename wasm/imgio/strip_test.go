@@ -392,3 +392,23 @@ func FuzzStrip(f *testing.F) {
 		}
 	})
 }
+
+func TestStripCountsFrames(t *testing.T) {
+	g := encodeGIF(t, quadrants(8, 6, red, green, blue, yellow))
+	// A second image block copied from the first: a two-frame GIF.
+	blocks := g[:len(g)-1]
+	at := 13 + 3<<(g[10]&7+1)
+	two := append(append(slices.Clone(blocks), g[at:len(g)-1]...), 0x3b)
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		want int
+	}{{"StillJPEG", encodeJPEG(t, quadrants(8, 6, red, green, blue, yellow), 80), 1}, {"OneFrameGIF", g, 1}, {"TwoFrameGIF", two, 2}} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, s, err := Strip(tc.in)
+			if err != nil || s.Frames != tc.want {
+				t.Fatalf("frames %d (err %v), want %d", s.Frames, err, tc.want)
+			}
+		})
+	}
+}
