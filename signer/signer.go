@@ -28,7 +28,8 @@ const (
 	KindMeme     = "meme"
 )
 
-var prefixByKind = map[string]string{KindOriginal: "originals", KindMeme: "memes"}
+// Every upload lands under HoldingPrefix; the check publishes it without that prefix.
+var prefixByKind = map[string]string{KindOriginal: HoldingPrefix + "originals", KindMeme: HoldingPrefix + "memes"}
 
 // extByType is the allow-list of upload content types and the key extension for each.
 var extByType = map[string]string{
@@ -83,6 +84,7 @@ type Signer struct {
 	now     func() time.Time
 	random  io.Reader
 	log     *slog.Logger
+	check   *Checker
 }
 
 // Option sets a Signer knob.
@@ -116,7 +118,9 @@ func New(cfg Config, creds aws.CredentialsProvider, opts ...Option) (*Signer, er
 		so.BaseEndpoint = aws.String(cfg.S3Endpoint)
 		so.UsePathStyle = true
 	}
-	s.presign = s3.NewPresignClient(s3.New(so))
+	client := s3.New(so)
+	s.presign = s3.NewPresignClient(client)
+	s.check = NewChecker(cfg, client, s.log)
 	return s, nil
 }
 
@@ -129,6 +133,9 @@ func NewFromDefaultChain(ctx context.Context, cfg Config, opts ...Option) (*Sign
 	}
 	return New(cfg, awsCfg.Credentials, opts...)
 }
+
+// Checker returns the upload check for this signer's bucket and limits.
+func (s *Signer) Checker() *Checker { return s.check }
 
 // Config returns the configuration the signer runs with.
 func (s *Signer) Config() Config { return s.cfg }
@@ -171,12 +178,12 @@ func (s *Signer) Sign(ctx context.Context, r Request) (*Response, error) {
 		ExpiresAt: expires.Format(time.RFC3339),
 	}
 	if r.Kind == KindMeme {
-		resp.PublicURL = s.cfg.PublicBaseURL + "/" + key
+		resp.PublicURL = s.cfg.PublicBaseURL + "/" + PublicKey(key)
 	}
 	return resp, nil
 }
 
-// newKey is prefix/YYYY/MM/DD/<128 random bits as hex>.<ext>: nothing from the client but
+// newKey is incoming/<kind>s/YYYY/MM/DD/<128 random bits as hex>.<ext>: nothing from the client but
 // the (allow-listed) kind and type, so no overwrites and no traversal.
 func (s *Signer) newKey(r Request, now time.Time) (string, error) {
 	var id [16]byte
