@@ -489,6 +489,11 @@ function wirePublish() {
         original: { blob: img.blob, type: img.type },
         memeFor: memeIdentity(),
         renderMeme: async () => { const r = await renderFinal(state.format); return { blob: r.blob, type: r.type }; },
+        stripOriginal: async (o) => {
+          const bytes = new Uint8Array(await o.blob.arrayBuffer());
+          const r = await renderer.call('strip', { bytes }, [bytes.buffer]);
+          return { blob: new Blob([r.bytes], { type: o.type }), type: o.type };
+        },
         onProgress,
         onSaved: () => { if (shown()) { docSaver.schedule(); docSaver.flush(); } },
       });

@@ -92,6 +92,11 @@ async function run(msg) {
       return preview(msg);
     case 'final':
       return final(msg);
+    case 'strip': {
+      // The original photo without its location and camera data (memeforge.stripMetadata).
+      const res = await mf.stripMetadata(msg.bytes);
+      return [{ bytes: res.bytes, format: res.format, removed: Array.from(res.removed), location: res.location }, [res.bytes.buffer]];
+    }
     default:
       throw new Error(`unknown request ${msg.op}`);
   }
