@@ -113,9 +113,10 @@ func signUpload(t testing.TB, st *Stack, kind string, file []byte) signer.Respon
 	if err != nil {
 		t.Fatal(err)
 	}
+	ub, _ := io.ReadAll(uresp.Body)
 	uresp.Body.Close()
 	if uresp.StatusCode != http.StatusNoContent || uresp.Header.Get("Access-Control-Allow-Origin") != st.URL() {
-		t.Fatalf("upload: %d, CORS %q", uresp.StatusCode, uresp.Header.Get("Access-Control-Allow-Origin"))
+		t.Fatalf("upload: %d, CORS %q: %s", uresp.StatusCode, uresp.Header.Get("Access-Control-Allow-Origin"), ub)
 	}
 	return r
 }
