@@ -25,4 +25,6 @@ for target in native wasm; do
 done
 go run ./scripts/precompress -sizes wasm_module dist/memeforge.wasm
 scripts/bench-signer.sh
+# Upload finished -> the check published it -> /api/status says public, on the local stack.
+go test -count=1 -run '^$' -bench '^BenchmarkUploadToLive$' -benchtime 100x ./internal/localstack 2>"$log" | grep '^upload_to_live_' || { cat "$log" >&2; exit 1; }
 go test -count=1 -run '^$' -bench '^BenchmarkBrowser$' -benchtime 1x ./site/e2e 2>"$log" | grep '^browser_' || { cat "$log" >&2; exit 1; }

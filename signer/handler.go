@@ -23,6 +23,10 @@ const MaxRequestBytes = 4 << 10
 
 const allowMethods = "OPTIONS, POST"
 
+// statusSuffix is the path of the status query, next to the signing path (/api/sign,
+// /api/status): GET /api/status?key=<the key Sign returned> answers {"state": ...}.
+const statusSuffix = "/status"
+
 // Handler answers POST /api/sign (and its CORS preflight) over API Gateway v2 or net/http.
 type Handler struct {
 	s       *Signer
@@ -41,6 +45,7 @@ func NewHandler(s *Signer) *Handler {
 // request is what both faces reduce an HTTP request to.
 type request struct {
 	method, origin, preflightMethod string
+	path, key                       string
 	body                            []byte
 	tooLarge                        bool
 	bodyErr                         *Error // the body could not be read or decoded
@@ -58,6 +63,9 @@ func (h *Handler) handle(ctx context.Context, r request) reply {
 	out := reply{header: map[string]string{"Vary": "Origin"}}
 	if h.origins[r.origin] {
 		out.header["Access-Control-Allow-Origin"] = r.origin
+	}
+	if strings.HasSuffix(r.path, statusSuffix) {
+		return h.status(ctx, out, r)
 	}
 	switch r.method {
 	case http.MethodOptions:
@@ -92,6 +100,24 @@ func (h *Handler) handle(ctx context.Context, r request) reply {
 	if err != nil {
 		return h.fail(ctx, out, r, fmt.Errorf("signer: encode response: %w", err))
 	}
+	out.status = http.StatusOK
+	setJSON(out.header)
+	out.body = body
+	return out
+}
+
+// status answers where an upload is (Checker.Status): same-origin GETs from the page, never
+// cached, because the answer changes within seconds.
+func (h *Handler) status(ctx context.Context, out reply, r request) reply {
+	if r.method != http.MethodGet {
+		out.header["Allow"] = http.MethodGet
+		return h.fail(ctx, out, r, errorf(CodeMethodNotAllowed, "method %s is not allowed; use GET", r.method))
+	}
+	state, err := h.s.check.Status(ctx, r.key)
+	if err != nil {
+		return h.fail(ctx, out, r, err)
+	}
+	body, _ := json.Marshal(map[string]string{"state": string(state)})
 	out.status = http.StatusOK
 	setJSON(out.header)
 	out.body = body
@@ -227,6 +253,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		method:          r.Method,
 		origin:          r.Header.Get("Origin"),
 		preflightMethod: r.Header.Get("Access-Control-Request-Method"),
+		path:            r.URL.Path,
+		key:             r.URL.Query().Get("key"),
 	}
 	if r.Method == http.MethodPost {
 		if r.ContentLength > MaxRequestBytes {
@@ -259,13 +287,15 @@ func (h *Handler) write(w http.ResponseWriter, out reply) {
 }
 
 // HandleAPIGateway is the Lambda face: API Gateway HTTP API, payload format 2.0. Routing is
-// API Gateway's job, so the path is not checked here.
+// API Gateway's job; the path only tells the status query from signing.
 func (h *Handler) HandleAPIGateway(ctx context.Context, e events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 	req := request{
 		method:          strings.ToUpper(e.RequestContext.HTTP.Method),
 		origin:          header(e.Headers, "origin"),
 		preflightMethod: header(e.Headers, "access-control-request-method"),
 		id:              e.RequestContext.RequestID,
+		path:            e.RawPath,
+		key:             e.QueryStringParameters["key"],
 	}
 	body := []byte(e.Body)
 	if e.IsBase64Encoded {

@@ -92,7 +92,7 @@ func checkReply(t *testing.T, e expectation, status int, hdr func(string) string
 		if err := json.Unmarshal([]byte(body), &r); err != nil || r.Key == "" || r.Fields["policy"] == "" || r.ExpiresAt == "" {
 			t.Fatalf("success body %s (%v)", body, err)
 		}
-		if !strings.HasPrefix(r.Key, map[string]string{"original": "originals/", "meme": "memes/"}[e.Kind]) {
+		if !strings.HasPrefix(r.Key, map[string]string{"original": "incoming/originals/", "meme": "incoming/memes/"}[e.Kind]) {
 			t.Errorf("key %s for kind %s", r.Key, e.Kind)
 		}
 		if (r.PublicURL != "") != (e.Kind == "meme") {

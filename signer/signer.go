@@ -28,7 +28,8 @@ const (
 	KindMeme     = "meme"
 )
 
-var prefixByKind = map[string]string{KindOriginal: "originals", KindMeme: "memes"}
+// Every upload lands under HoldingPrefix; the check publishes it without that prefix.
+var prefixByKind = map[string]string{KindOriginal: HoldingPrefix + "originals", KindMeme: HoldingPrefix + "memes"}
 
 // UploadType is an allowed upload content type and the key extension it gets.
 type UploadType struct {
@@ -105,6 +106,7 @@ type Signer struct {
 	now     func() time.Time
 	random  io.Reader
 	log     *slog.Logger
+	check   *Checker
 }
 
 // Option sets a Signer knob.
@@ -138,7 +140,9 @@ func New(cfg Config, creds aws.CredentialsProvider, opts ...Option) (*Signer, er
 		so.BaseEndpoint = aws.String(cfg.S3Endpoint)
 		so.UsePathStyle = true
 	}
-	s.presign = s3.NewPresignClient(s3.New(so))
+	client := s3.New(so)
+	s.presign = s3.NewPresignClient(client)
+	s.check = NewChecker(cfg, client, s.log)
 	return s, nil
 }
 
@@ -151,6 +155,9 @@ func NewFromDefaultChain(ctx context.Context, cfg Config, opts ...Option) (*Sign
 	}
 	return New(cfg, awsCfg.Credentials, opts...)
 }
+
+// Checker returns the upload check for this signer's bucket and limits.
+func (s *Signer) Checker() *Checker { return s.check }
 
 // Sign validates r and returns a form that lets the browser upload exactly one object: this
 // bucket, a key chosen here, r.ContentType, 1..MaxUploadBytes bytes, SSE AES256, for 5 minutes.
@@ -190,12 +197,12 @@ func (s *Signer) Sign(ctx context.Context, r Request) (*Response, error) {
 		ExpiresAt: expires.Format(time.RFC3339),
 	}
 	if r.Kind == KindMeme {
-		resp.PublicURL = s.cfg.PublicBaseURL + "/" + key
+		resp.PublicURL = s.cfg.PublicBaseURL + "/" + PublicKey(key)
 	}
 	return resp, nil
 }
 
-// newKey is prefix/YYYY/MM/DD/<128 random bits as hex>.<ext>: nothing from the client but
+// newKey is incoming/<kind>s/YYYY/MM/DD/<128 random bits as hex>.<ext>: nothing from the client but
 // the (allow-listed) kind and type, so no overwrites and no traversal.
 func (s *Signer) newKey(r Request, now time.Time) (string, error) {
 	var id [16]byte

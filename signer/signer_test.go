@@ -93,13 +93,14 @@ func TestSignProducesVerifiableForm(t *testing.T) {
 			if resp.URL != "https://memeforge-test.s3.eu-west-1.amazonaws.com" {
 				t.Errorf("url %s", resp.URL)
 			}
-			prefix := map[string]string{KindOriginal: "originals", KindMeme: "memes"}[c.kind]
+			// Uploads land in the holding prefix; the link is where the check publishes.
+			prefix := map[string]string{KindOriginal: "incoming/originals", KindMeme: "incoming/memes"}[c.kind]
 			keyRE := regexp.MustCompile(`^` + prefix + `/2026/11/28/[0-9a-f]{32}\.` + c.ext + `$`)
 			if !keyRE.MatchString(resp.Key) || resp.Fields["key"] != resp.Key {
 				t.Errorf("key %q (field %q) does not match %s", resp.Key, resp.Fields["key"], keyRE)
 			}
 			if c.kind == KindMeme {
-				if resp.PublicURL != "https://memes.example.com/"+resp.Key {
+				if resp.PublicURL != "https://memes.example.com/"+strings.TrimPrefix(resp.Key, "incoming/") {
 					t.Errorf("publicUrl %q", resp.PublicURL)
 				}
 			} else if resp.PublicURL != "" {

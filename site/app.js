@@ -517,6 +517,11 @@ function wirePublish() {
         original: { blob: img.blob, type: img.type },
         memeFor: memeIdentity(),
         renderMeme: async () => { const r = await renderFinal(state.format); return { blob: r.blob, type: r.type }; },
+        stripOriginal: async (o) => {
+          const bytes = new Uint8Array(await o.blob.arrayBuffer());
+          const r = /** @type {import('./memeforge').StripResult} */ (await renderer.call('strip', { bytes }, [bytes.buffer]));
+          return { blob: new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (r.bytes)], { type: o.type }), type: o.type };
+        },
         onProgress,
         onSaved: () => { if (shown()) { docSaver.schedule(); docSaver.flush(); } },
       });

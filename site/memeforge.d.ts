@@ -121,6 +121,17 @@ export interface PreviewResult extends RenderResult {
   changed: Rect;
 }
 
+/** What stripMetadata found and removed. */
+export interface StripResult {
+  /** the same image with its metadata removed; the coded pixels are the input's, byte for byte */
+  bytes: Uint8Array;
+  format: "jpeg" | "png" | "gif" | "webp";
+  /** each kind of block removed, once: "exif" | "xmp" | "iptc" | "comment" | "text" | "time" | "trailer" | "other" */
+  removed: string[];
+  /** true when the removed EXIF held a GPS position */
+  location: boolean;
+}
+
 export interface Memeforge {
   /** Decodes JPEG, PNG, GIF (first frame) or WebP (contract.js `image.formats`), upright by EXIF;
    *  replaces the previous image. Rejects images over `image.maxPixels` (checked from the header:
@@ -170,6 +181,10 @@ export interface Memeforge {
    *  cannot draw. Emoji are drawn from this art at each render's own size, so one file serves
    *  preview and final. Adding art re-renders the captions on the next call. */
   addEmoji(key: string, bytes: Uint8Array): Promise<string>;
+  /** Removes EXIF (GPS, camera serials, maker notes), XMP, IPTC, comments, PNG text/time chunks
+   *  and trailing bytes without re-encoding; keeps the ICC profile and a JPEG's EXIF orientation
+   *  (as a one-tag EXIF block). Rejects what loadImage would not recognise, and corrupt files. */
+  stripMetadata(bytes: Uint8Array): Promise<StripResult>;
   /** build version (git describe) */
   readonly version: string;
 }

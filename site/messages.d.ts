@@ -2,7 +2,7 @@
 // the worker answers each with a Reply of the same id, one at a time in the order received, and
 // posts WorkerEvents in between. Pixels and bytes travel as transfers.
 
-import type { ErrorCode, FontInfo, ImageInfo, Rect } from "./memeforge";
+import type { ErrorCode, FontInfo, ImageInfo, Rect, StripResult } from "./memeforge";
 
 /** What each op takes (besides id and op) and answers. */
 export interface Ops {
@@ -13,6 +13,8 @@ export interface Ops {
   preview: { args: { spec: string; width: number; height: number; have: number }; result: PreviewReply };
   /** quality 0..1, for the browser's encoder */
   final: { args: { spec: string; format: "png" | "jpeg"; quality: number }; result: FinalReply };
+  /** the original photo without its location and camera data (memeforge.stripMetadata) */
+  strip: { args: { bytes: Uint8Array }; result: StripResult };
 }
 export type Op = keyof Ops;
 

@@ -1,9 +1,12 @@
 // @ts-check
-// Publishing: two policies from the signer (POST {signPath}), then two browser uploads straight to
-// the bucket (multipart form: the policy's fields, then the file last), with progress, and retries
-// with backoff for transient failures (network errors, 5xx, 429). What already succeeded is recorded
-// in `pub` by the caller's onSaved, so pressing Publish again finishes the job instead of starting
-// over.
+// Publishing: the original photo is stripped of its metadata first (location, camera serial,
+// comments: stripOriginal, done by the WASM module without re-encoding), then two policies from the
+// signer (POST {signPath}), then two browser uploads straight to the bucket's holding prefix
+// (multipart form: the policy's fields, then the file last), with progress, and retries with
+// backoff for transient failures (network errors, 5xx, 429). Uploads become public only once the
+// server's check has verified them: the link is shown when GET {statusPath}?key= says "public",
+// and a refusal is reported. What already succeeded is recorded in `pub` by the caller's onSaved,
+// so pressing Publish again finishes the job instead of starting over.
 
 import { upload as uploadRules } from './contract.js';
 
@@ -154,17 +157,45 @@ async function upload(sig, blob, type, label, progress, onRetry) {
   }
 }
 
+const STATUS_POLL_MS = [50, 100, 200, 400, 800, 1000]; // then every second
+const STATUS_TIMEOUT_MS = 60 * 1000;
+
+/** The status query beside the signing path (/api/sign -> /api/status). @param {string} signPath */
+const statusPath = (signPath) => signPath.replace(/[^/]*$/, 'status');
+
+/** Polls the upload's status until the server's check has published or refused it.
+ *  @param {string} signPath @param {string} key */
+async function waitPublic(signPath, key) {
+  const deadline = Date.now() + STATUS_TIMEOUT_MS;
+  for (let i = 0; ; i++) {
+    let state = null;
+    try {
+      const r = await fetch(`${statusPath(signPath)}?key=${encodeURIComponent(key)}`, { cache: 'no-store', credentials: 'same-origin' });
+      if (r.ok) state = (await r.json()).state;
+    } catch { /* a dropped poll: try again */ }
+    if (state === 'public') return;
+    if (state === 'refused') {
+      throw new PublishError('The server refused the meme: its check found it is not the image it claims to be (or it is over a size limit), so it was deleted and is not published.');
+    }
+    if (Date.now() > deadline) {
+      throw new PublishError('The meme is uploaded but the server has not finished checking it; its link is not live yet.');
+    }
+    await sleep(STATUS_POLL_MS[Math.min(i, STATUS_POLL_MS.length - 1)]);
+  }
+}
+
 // publish finishes whatever part of the job is not done yet.
 //   pub: {original: {key}|null, meme: {key, publicUrl, for}|null} — mutated, then onSaved() is called
 //   original: {blob, type}; memeFor: identity of the meme the page shows now
 //   renderMeme(): Promise<{blob, type}> — only called when the meme must be uploaded
 /**
  * @param {{ signPath: string, pub: PublishRecord, original: { blob: Blob, type: string }, memeFor: string,
- *   renderMeme: () => Promise<{ blob: Blob, type: string }>, onProgress: (frac: number | null, label?: string) => void,
- *   onSaved: () => void }} job
+ *   renderMeme: () => Promise<{ blob: Blob, type: string }>,
+ *   stripOriginal: (original: { blob: Blob, type: string }) => Promise<{ blob: Blob, type: string }>,
+ *   onProgress: (frac: number | null, label?: string) => void, onSaved: () => void }} job
  * @returns {Promise<string>}
  */
-export async function publish({ signPath, pub, original, memeFor, renderMeme, onProgress, onSaved }) {
+export async function publish({ signPath, pub, original, memeFor, renderMeme, stripOriginal, onProgress, onSaved }) {
   if (navigator.onLine === false) throw new PublishError(OFFLINE_MESSAGE);
   const needOriginal = !pub.original;
   const needMeme = !(pub.meme && pub.meme.for === memeFor);
@@ -173,8 +204,20 @@ export async function publish({ signPath, pub, original, memeFor, renderMeme, on
   /** @type {OnRetry} */
   const onRetry = (why, n, wait) => onProgress(null, `Trouble connecting (${why}); trying again in ${(wait / 1000).toFixed(1)} s (retry ${n} of ${RETRY_DELAYS_MS.length})…`);
 
+  if (needOriginal) {
+    onProgress(0, 'Removing location and camera data from the original photo…');
+    try {
+      original = await stripOriginal(original);
+    } catch (err) {
+      throw new PublishError(`Couldn't remove the location and camera data from the original photo, so nothing was uploaded (${err instanceof Error ? err.message : String(err)}).`);
+    }
+  }
   /** @type {{ blob: Blob, type: string } | null} */
-  const meme = needMeme ? (onProgress(0, 'Rendering the full-size meme…'), await renderMeme()) : null;
+  let meme = null;
+  if (needMeme) {
+    onProgress(0, 'Rendering the full-size meme…');
+    meme = await renderMeme();
+  }
   onProgress(0, 'Asking for upload permission…');
   const [origSig, memeSig] = await Promise.all([
     needOriginal ? sign(signPath, { kind: 'original', contentType: original.type, size: original.blob.size }, onRetry) : null,
@@ -198,6 +241,8 @@ export async function publish({ signPath, pub, original, memeFor, renderMeme, on
     onProgress(done / total, label);
     await upload(memeSig, meme.blob, meme.type, 'meme', progress(label), onRetry);
     done += meme.blob.size;
+    onProgress(1, 'Checking the meme before it goes public…');
+    await waitPublic(signPath, memeSig.key);
     pub.meme = { key: memeSig.key, publicUrl: /** @type {string} */ (memeSig.publicUrl), for: memeFor };
     onSaved();
   }

@@ -86,6 +86,11 @@ async function run(msg) {
       return preview(mf, msg);
     case 'final':
       return final(mf, msg);
+    case 'strip': {
+      // The original photo without its location and camera data (memeforge.stripMetadata).
+      const res = await mf.stripMetadata(msg.bytes);
+      return [{ bytes: res.bytes, format: res.format, removed: Array.from(res.removed), location: res.location }, [res.bytes.buffer]];
+    }
     default:
       throw new Error(`unknown request ${/** @type {any} */ (msg).op}`);
   }

@@ -58,6 +58,7 @@ func main() {
 		"loadAnimation":        f.loadAnimation,
 		"renderAnimationFrame": f.renderAnimationFrame,
 		"finalGIF":             f.finalGIF,
+		"stripMetadata":        f.stripMetadata,
 	}
 	for name, m := range methods {
 		obj.Set(name, js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -371,6 +372,28 @@ func (f *face) encode(args []js.Value) (func() (any, error), error) {
 
 func (f *face) fontsNeeded(args []js.Value) (func() (any, error), error) {
 	return f.specStrings(args, meme.FontsNeeded)
+
+}
+
+// stripMetadata does not take the renderer's lock: it touches only its own
+// copy of the bytes, so a publish need not wait behind a preview.
+func (f *face) stripMetadata(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 1); err != nil {
+		return nil, err
+	}
+	data, err := bytesArg(args, 0, "bytes", nil)
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		out, s, err := imgio.Strip(data)
+		if err != nil {
+			return nil, err
+		}
+		b := js.Global().Get("Uint8Array").New(len(out))
+		js.CopyBytesToJS(b, out)
+		return map[string]any{"bytes": b, "format": s.Format, "removed": anyStrings(s.Removed), "location": s.Location}, nil
+	}, nil
 }
 
 func (f *face) missingGlyphs(args []js.Value) (func() (any, error), error) {

@@ -49,6 +49,8 @@ type GatewayOptions struct {
 	Root string
 	// Log also receives the gateway's output; the last few KB are always kept for error messages.
 	Log io.Writer
+	// EventWebhookURL, if set, receives the gateway's S3 event notifications (events.go).
+	EventWebhookURL string
 }
 
 // Gateway is a running Versity Gateway child process.
@@ -133,7 +135,7 @@ func StartGateway(ctx context.Context, opts GatewayOptions) (*Gateway, error) {
 func startGateway(ctx context.Context, opts GatewayOptions, addr string) (*Gateway, error) {
 	g := &Gateway{opts: opts, addr: addr, exited: make(chan struct{}), out: &tailBuffer{max: 16 << 10}}
 	// Credentials go through the environment, not argv, so they don't show in ps.
-	g.cmd = exec.Command(opts.Binary, "--port", addr, "--region", opts.Region, "--quiet", "posix", opts.DataDir)
+	g.cmd = exec.Command(opts.Binary, gatewayArgs(opts, addr)...)
 	g.cmd.Env = append(os.Environ(),
 		"ROOT_ACCESS_KEY_ID="+opts.AccessKey,
 		"ROOT_SECRET_ACCESS_KEY="+opts.SecretKey,

@@ -27,6 +27,8 @@ func newLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w
 func (s *Stack) routes(sign http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/sign", sign)
+	mux.Handle("/api/status", sign) // the same handler answers the upload status query
+	mux.Handle(EventsPath, s.events)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusNotFound)

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -36,6 +37,8 @@ type Options struct {
 	DataDir string
 	// MaxUploadBytes is the signer's upload limit; default signer.DefaultMaxUploadBytes.
 	MaxUploadBytes int64
+	// OnChecked, if set, is called after the upload check has handled each storage event.
+	OnChecked func()
 	// Log receives the gateway's output and server errors; nil discards them.
 	Log io.Writer
 }
@@ -51,6 +54,8 @@ type Stack struct {
 	gw      *Gateway
 	served  chan struct{}
 	stopped sync.Once
+	handler atomic.Pointer[http.Handler] // set once the signer is up; 503 before
+	events  *eventSink
 }
 
 // Start runs the gateway (bucket and CORS rule ensured) and the site server, which serves
@@ -120,8 +125,22 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		origins = append(origins, "http://localhost:"+strconv.Itoa(port))
 	}
 
+	// Serve now: the gateway sends a test event to its webhook as it starts.
+	st.srv = &http.Server{
+		Handler:           st,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          log.New(opts.Log, "site: ", 0),
+	}
+	go func() {
+		defer close(st.served)
+		if err := st.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintf(opts.Log, "site server: %v\n", err)
+		}
+	}()
+
 	st.gwOpts = GatewayOptions{
 		Addr: opts.GatewayAddr, DataDir: opts.DataDir, CORSOrigins: origins, Root: opts.Root, Log: opts.Log,
+		EventWebhookURL: st.url + EventsPath,
 	}
 	gw, err := StartGateway(ctx, st.gwOpts)
 	if err != nil {
@@ -145,17 +164,12 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		ln.Close()
 		return nil, fmt.Errorf("localstack: start: %w", err)
 	}
-	st.srv = &http.Server{
-		Handler:           st.routes(signer.NewHandler(sg)),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          log.New(opts.Log, "site: ", 0),
+	st.events = &eventSink{check: sg.Checker(), log: opts.Log, checked: opts.OnChecked}
+	h := st.routes(signer.NewHandler(sg))
+	st.handler.Store(&h)
+	if err := st.events.sweep(ctx); err != nil {
+		fmt.Fprintf(opts.Log, "check: sweep at start: %v\n", err)
 	}
-	go func() {
-		defer close(st.served)
-		if err := st.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			fmt.Fprintf(opts.Log, "site server: %v\n", err)
-		}
-	}()
 	lock.Truncate(0)
 	fmt.Fprintf(lock, "pid %d, %s", os.Getpid(), st.url)
 	ok = true
@@ -163,6 +177,15 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 }
 
 // URL is the site's base URL, e.g. "http://127.0.0.1:8080".
+// ServeHTTP answers 503 until the signer is up, then serves the site's routes.
+func (s *Stack) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h := s.handler.Load(); h != nil {
+		(*h).ServeHTTP(w, r)
+		return
+	}
+	http.Error(w, "starting", http.StatusServiceUnavailable)
+}
+
 func (s *Stack) URL() string { return s.url }
 
 // GatewayEndpoint is the S3 endpoint, e.g. "http://127.0.0.1:7070" (also while stopped).

@@ -21,7 +21,7 @@ import (
 )
 
 // testSite writes a tiny built site: index.html, app.js with a .gz sibling.
-func testSite(t *testing.T) string {
+func testSite(t testing.TB) string {
 	t.Helper()
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "site")
@@ -49,7 +49,7 @@ func testSite(t *testing.T) string {
 	return dir
 }
 
-func startTestStack(t *testing.T, site, data string) *Stack {
+func startTestStack(t testing.TB, site, data string) *Stack {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -77,7 +77,7 @@ func get(t *testing.T, url string, hdr ...string) (*http.Response, []byte) {
 	return resp, b
 }
 
-func signUpload(t *testing.T, st *Stack, kind string, file []byte) signer.Response {
+func signUpload(t testing.TB, st *Stack, kind string, file []byte) signer.Response {
 	t.Helper()
 	body := `{"kind":"` + kind + `","contentType":"image/png","size":` + itoa(len(file)) + `}`
 	req, _ := http.NewRequest(http.MethodPost, st.URL()+"/api/sign", strings.NewReader(body))
@@ -113,9 +113,10 @@ func signUpload(t *testing.T, st *Stack, kind string, file []byte) signer.Respon
 	if err != nil {
 		t.Fatal(err)
 	}
+	ub, _ := io.ReadAll(uresp.Body)
 	uresp.Body.Close()
 	if uresp.StatusCode != http.StatusNoContent || uresp.Header.Get("Access-Control-Allow-Origin") != st.URL() {
-		t.Fatalf("upload: %d, CORS %q", uresp.StatusCode, uresp.Header.Get("Access-Control-Allow-Origin"))
+		t.Fatalf("upload: %d, CORS %q: %s", uresp.StatusCode, uresp.Header.Get("Access-Control-Allow-Origin"), ub)
 	}
 	return r
 }
@@ -180,8 +181,11 @@ func TestStack(t *testing.T) {
 	var meme signer.Response
 	t.Run("SignsUploadsAndServesMemes", func(t *testing.T) {
 		meme = signUpload(t, st, "meme", png)
-		if meme.PublicURL != st.URL()+"/"+meme.Key {
+		if meme.PublicURL != st.URL()+"/"+signer.PublicKey(meme.Key) {
 			t.Fatalf("publicUrl %s", meme.PublicURL)
+		}
+		if s := waitChecked(t, st, meme.Key); s != "public" { // events_test.go
+			t.Fatalf("the check says %q", s)
 		}
 		resp, b := get(t, meme.PublicURL)
 		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || !bytes.Equal(b, png) {
@@ -197,7 +201,8 @@ func TestStack(t *testing.T) {
 	})
 	t.Run("DoesNotServeOriginals", func(t *testing.T) {
 		orig := signUpload(t, st, "original", png)
-		if resp, _ := get(t, st.URL()+"/"+orig.Key); resp.StatusCode != 404 {
+		waitChecked(t, st, orig.Key)
+		if resp, _ := get(t, st.URL()+"/"+signer.PublicKey(orig.Key)); resp.StatusCode != 404 {
 			t.Fatalf("original served: %d", resp.StatusCode)
 		}
 	})
@@ -258,7 +263,7 @@ func TestStack(t *testing.T) {
 		}
 		// The data folder is free again: a new stack starts on it.
 		st2 := startTestStack(t, site, data)
-		if resp, _ := get(t, st2.URL()+"/"+meme.Key); resp.StatusCode != 200 {
+		if resp, _ := get(t, st2.URL()+"/"+signer.PublicKey(meme.Key)); resp.StatusCode != 200 {
 			t.Fatalf("meme after full restart: %d", resp.StatusCode)
 		}
 	})

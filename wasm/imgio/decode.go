@@ -20,6 +20,10 @@ import (
 // (200 MB) still fits a browser tab.
 const DefaultMaxPixels = 50_000_000
 
+// DefaultMaxFrames bounds the frames of an animation the server accepts for
+// publishing (Stripped.Frames): a 10-second GIF at 50 frames a second.
+const DefaultMaxFrames = 500
+
 // Sentinel errors. Every error Decode returns wraps exactly one of them.
 var (
 	ErrUnsupported = errors.New("unsupported image format")
@@ -127,37 +131,61 @@ const pngSignature = "\x89PNG\r\n\x1a\n"
 // maxPixels bounds width*height; 0 or less means DefaultMaxPixels. The limit
 // is checked from the header alone, before any pixel memory is allocated.
 func Decode(data []byte, maxPixels int) (*image.RGBA, Info, error) {
+	c, cfg, err := decodeHeader(data, maxPixels)
+	if err != nil {
+		return nil, Info{}, err
+	}
+	return decodeBody(data, c, cfg)
+}
+
+// DecodeConfig checks what Decode checks before it allocates pixels (a known format, a
+// readable header, a non-empty size within maxPixels) and returns the size as stored,
+// before any EXIF orientation; Orientation is 1.
+func DecodeConfig(data []byte, maxPixels int) (Info, error) {
+	c, cfg, err := decodeHeader(data, maxPixels)
+	if err != nil {
+		return Info{}, err
+	}
+	return Info{Format: c.name, Width: cfg.Width, Height: cfg.Height, Orientation: 1}, nil
+}
+
+func decodeHeader(data []byte, maxPixels int) (*codec, image.Config, error) {
 	if maxPixels <= 0 {
 		maxPixels = DefaultMaxPixels
 	}
 	if len(data) == 0 {
-		return nil, Info{}, fmt.Errorf("imgio: decode: no bytes: %w", ErrEmpty)
+		return nil, image.Config{}, fmt.Errorf("imgio: decode: no bytes: %w", ErrEmpty)
 	}
 	format, ok := Sniff(data)
 	if !ok {
-		return nil, Info{}, fmt.Errorf("imgio: decode: %w (want JPEG, PNG, GIF or WebP)", ErrUnsupported)
+		return nil, image.Config{}, fmt.Errorf("imgio: decode: %w (want JPEG, PNG, GIF or WebP)", ErrUnsupported)
 	}
-	c := codecs[format.Name]
-	c.name = format.Name
+	cv := codecs[format.Name]
+	cv.name = format.Name
+	c := &cv
 
 	// The png package refuses a 0x0 header as a generic format error; read
 	// the IHDR size ourselves so "empty" is reported as empty.
 	if c.name == "png" && len(data) >= 24 && string(data[12:16]) == "IHDR" {
 		if binary.BigEndian.Uint32(data[16:20]) == 0 || binary.BigEndian.Uint32(data[20:24]) == 0 {
-			return nil, Info{}, fmt.Errorf("imgio: decode png: 0x0 image: %w", ErrEmpty)
+			return nil, image.Config{}, fmt.Errorf("imgio: decode png: 0x0 image: %w", ErrEmpty)
 		}
 	}
 	cfg, err := c.config(bytes.NewReader(data))
 	if err != nil {
-		return nil, Info{}, fmt.Errorf("imgio: decode %s header: %w: %w", c.name, ErrCorrupt, err)
+		return nil, image.Config{}, fmt.Errorf("imgio: decode %s header: %w: %w", c.name, ErrCorrupt, err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, Info{}, fmt.Errorf("imgio: decode %s: %dx%d image: %w", c.name, cfg.Width, cfg.Height, ErrEmpty)
+		return nil, image.Config{}, fmt.Errorf("imgio: decode %s: %dx%d image: %w", c.name, cfg.Width, cfg.Height, ErrEmpty)
 	}
 	if px := int64(cfg.Width) * int64(cfg.Height); px > int64(maxPixels) {
-		return nil, Info{}, fmt.Errorf("imgio: decode %s: %w", c.name, &TooLargeError{cfg.Width, cfg.Height, maxPixels})
+		return nil, image.Config{}, fmt.Errorf("imgio: decode %s: %w", c.name, &TooLargeError{cfg.Width, cfg.Height, maxPixels})
 	}
 
+	return c, cfg, nil
+}
+
+func decodeBody(data []byte, c *codec, cfg image.Config) (*image.RGBA, Info, error) {
 	src, err := c.decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, Info{}, fmt.Errorf("imgio: decode %s: %w: %w", c.name, ErrCorrupt, err)

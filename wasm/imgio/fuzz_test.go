@@ -107,7 +107,14 @@ func fuzzSeeds(t *testing.T) map[string][][]byte {
 	jpegs = append(jpegs, fillBefore(withExif(jpg[:40], orientationTIFF(le, 3))),
 		withAPP1([]byte{0xff, 0xd8, 0xff, 0xda}, []byte("http://ns.adobe.com/xap/1.0/\x00")),
 		[]byte{0xff, 0xd8, 0xff, 0xe1, 0xff, 0xff})
-	return map[string][][]byte{"FuzzDecodeAnimation": animSeeds(t), "FuzzDecode": decode, "FuzzEXIFOrientation": tiffs, "FuzzJPEGOrientation": jpegs}
+	strip := append([][]byte{}, decode...)
+	strip = append(strip,
+		withSegments(jpg, jpegSegment(0xe1, "Exif\x00\x00"+string(gpsTIFF(le, 6))), jpegSegment(0xfe, "c"),
+			jpegSegment(0xe2, "ICC_PROFILE\x00\x01\x01p"), jpegSegment(0xed, "Photoshop 3.0\x00")),
+		withPNGChunks(encodePNG(t, small), pngChunk("tEXt", "k\x00v"), pngChunk("eXIf", string(gpsTIFF(be, 1))), pngChunk("iCCP", "p\x00\x00x")),
+		withGIFBlocks(encodeGIF(t, small), gifExt(0xff, "NETSCAPE2.0", "\x01\x00\x00"), gifExt(0xfe, "c")),
+		riff(riffChunk("VP8X", make([]byte, 10)), riffChunk("EXIF", []byte("odd")), riffChunk("XMP ", []byte("x"))))
+	return map[string][][]byte{"FuzzDecodeAnimation": animSeeds(t), "FuzzDecode": decode, "FuzzEXIFOrientation": tiffs, "FuzzJPEGOrientation": jpegs, "FuzzStrip": strip}
 }
 
 // TestFuzzSeeds checks the committed corpora are the ones fuzzSeeds builds

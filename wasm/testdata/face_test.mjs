@@ -42,7 +42,7 @@ const spec = env.SPEC;
 await check("ExposesOneObjectWithVersion", async () => {
   assert(typeof mf === "object", "no memeforge global");
   assert(typeof mf.version === "string" && mf.version.length > 0, "version");
-  for (const m of ["loadImage", "addFont", "renderPreview", "renderFinal", "encode", "missingGlyphs", "fontsNeeded", "emojiNeeded", "addEmoji"])
+  for (const m of ["loadImage", "addFont", "renderPreview", "renderFinal", "encode", "missingGlyphs", "fontsNeeded", "emojiNeeded", "addEmoji", "stripMetadata"])
     assert(typeof mf[m] === "function", m);
 });
 await check("SignalsReady", async () => {
@@ -121,6 +121,17 @@ await check("EncodePNGAndJPEG", async () => {
   const j = await mf.encode(spec, "jpeg", 80);
   assert(j[0] === 0xff && j[1] === 0xd8, "jpeg signature");
 });
+await check("StripMetadata", async () => {
+  // The test PNG plus a tEXt chunk after IHDR: stripping gives back the PNG as it was.
+  const png = bytes(env.IMAGE);
+  const chunk = new Uint8Array([0, 0, 0, 3, 0x74, 0x45, 0x58, 0x74, 0x6b, 0, 0x76, 0, 0, 0, 0]);
+  const withText = new Uint8Array(png.length + chunk.length);
+  withText.set(png.subarray(0, 33)); withText.set(chunk, 33); withText.set(png.subarray(33), 33 + chunk.length);
+  const res = await mf.stripMetadata(withText);
+  if (!(res.bytes instanceof Uint8Array) || res.format !== "png" || res.location !== false) throw new Error(`got ${JSON.stringify(res)}`);
+  if (JSON.stringify(res.removed) !== '["text"]') throw new Error(`removed ${res.removed}`);
+  if (res.bytes.length !== png.length || !res.bytes.every((b, i) => b === png[i])) throw new Error("stripped bytes differ from the PNG without the chunk");
+});
 await check("ConcurrentCallsAllSettle", async () => {
   const rs = await Promise.all([1, 2, 3].map((i) => mf.renderPreview(spec, 100 + i, 80)));
   assert(rs.map((r) => r.width).join() === "101,102,103", "widths");
@@ -180,6 +191,8 @@ await check("EmojiNeededThenAddEmoji", async () => {
 });
 
 const bad = [
+  ["StripMetadataGarbage", () => mf.stripMetadata(new TextEncoder().encode("not an image")), "unsupported", "unsupported_format"],
+  ["StripMetadataString", () => mf.stripMetadata("x.png"), "want a Uint8Array", "bad_argument"],
   ["EmojiNeededNull", () => mf.emojiNeeded(null), "want a string", "bad_argument"],
   ["AddEmojiBadKey", () => mf.addEmoji("../1f525", new TextEncoder().encode("<svg/>")), "emoji key", "bad_argument"],
   ["AddEmojiNotSVG", () => mf.addEmoji("1f525", new TextEncoder().encode("not svg")), "1f525", "bad_emoji"],

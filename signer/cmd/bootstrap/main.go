@@ -1,5 +1,6 @@
 // Command bootstrap is the signer Lambda (runtime provided.al2023, built with -tags lambda.norpc):
-// configuration from the environment, checked once at start, then the API Gateway v2 handler.
+// configuration from the environment, checked once at start, then one handler for API Gateway
+// v2 requests (signing, upload status) and the bucket's S3 ObjectCreated events (the check).
 package main
 
 import (
@@ -20,5 +21,5 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	lambda.Start(signer.NewHandler(s).HandleAPIGateway)
+	lambda.Start(signer.NewHandler(s).HandleLambda)
 }
