@@ -23,6 +23,13 @@ func RenderBytes(data []byte, spec Spec, fs *FontSet, maxPixels int) (*image.RGB
 	if err != nil {
 		return nil, Result{}, fmt.Errorf("meme: %w", err)
 	}
+	if spec.Canvas != nil {
+		r := NewRenderer(fs)
+		if err := r.SetImage(img); err != nil {
+			return nil, Result{}, err
+		}
+		return r.Final(spec)
+	}
 	res, err := Draw(img, spec, fs)
 	if err != nil {
 		return nil, Result{}, err
