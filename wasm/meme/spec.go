@@ -55,9 +55,9 @@ type Box struct {
 	MinSize      float64 `json:"minSize"` // smallest auto size; 0 means DefaultMinSize
 	Fill         string  `json:"fill"`
 	Outline      string  `json:"outline"`
-	OutlineWidth float64 `json:"outlineWidth"` // visible outline thickness outside the glyph; 0 for none
-	Transform    string  `json:"transform"`    // upper | none
-	Rotation     float64 `json:"rotation"`     // degrees, clockwise, about the box centre
+	OutlineWidth float64 `json:"outlineWidth"`         // visible outline thickness outside the glyph; 0 for none
+	Transform    string  `json:"transform"`            // upper | none
+	Rotation     float64 `json:"rotation"`             // degrees, clockwise, about the box centre
 	Background   string  `json:"background,omitempty"` // colour of a box behind the text; "" for none
 	Shadow       string  `json:"shadow,omitempty"`     // colour of a drop shadow; "" for none
 }
