@@ -371,7 +371,12 @@ func (lo *layout) compose(dst *image.RGBA, imgs []*image.RGBA, scratch *image.RG
 		}
 		sx, sy := slot.Dx(), slot.Dy()
 		var show image.Rectangle // where the scaled image lands on dst
-		if p.contain {
+		// Within a pixel of the slot's shape the image is stretched to it,
+		// not cut or bordered: a preview asked for at the canvas's shape
+		// rounded to pixels shows all of the image, as without a canvas.
+		if d := int64(rw)*int64(sy) - int64(rh)*int64(sx); d < int64(rw) && -d < int64(rw) && d < int64(rh) && -d < int64(rh) {
+			show = slot
+		} else if p.contain {
 			// Fit inside: the image's shape, as large as the slot allows.
 			tw, th := sx, sy
 			if rw*sy > rh*sx {

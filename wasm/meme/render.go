@@ -154,9 +154,8 @@ type bandCache struct {
 	ok   bool
 }
 
-// measureBand is the height in ems of b's text wrapped at wrap ems: from
-// its first line's highest ink to its last line's lowest, one line's pitch
-// when it is empty.
+// measureBand is the height in ems of b's text wrapped at wrap ems: its
+// lines times their pitch, one line's when it is empty.
 func (r *Renderer) measureBand(b Box, wrap float64) (float64, error) {
 	rb := b.resolve()
 	c := &r.band
@@ -170,11 +169,11 @@ func (r *Renderer) measureBand(b Box, wrap float64) (float64, error) {
 	st := shapeText(chain, rb.text)
 	p := pitch(chain, st)
 	lay := LayoutText(st, LayoutParams{Width: wrap, Height: 1e9, Size: 1, Pitch: p, Align: rb.align, VAlign: "top"})
-	ems := p
-	if n := len(lay.Lines); n > 0 {
-		last := lay.Lines[n-1]
-		ems = max(ems, last.Y+last.Bottom)
-	}
+	// Whole lines, not the ink: typing a letter with an ascender must not
+	// make the canvas jump by a pixel.
+	// The font's own line height unless the text's ink needs more (marks
+	// stacked above, another script).
+	ems := max(p, chain[0].ascent+chain[0].descent) * float64(max(1, len(lay.Lines)))
 	*c = bandCache{box: rb, wrap: wrap, gen: r.fonts.gen, ems: ems, ok: true}
 	return ems, nil
 }

@@ -28,13 +28,14 @@ type renderCase struct {
 	w, h    int // source image
 	preview [2]int
 	spec    Spec
+	imgs    []*image.RGBA // the images by slot, instead of one w x h test image
 }
 
 func specOf(boxes ...Box) Spec { return Spec{Boxes: boxes} }
 
 func withText(b Box, text string) Box { b.Text = text; return b }
 
-func renderCases() []renderCase {
+func legacyCases() []renderCase {
 	def := DefaultSpec()
 	top, bottom := def.Boxes[0], def.Boxes[1]
 	two := specOf(withText(top, "one does not simply"), withText(bottom, "render memes in go"))
@@ -76,10 +77,20 @@ func renderCases() []renderCase {
 	}
 }
 
+// renderCases are every case: those above, written before canvases, and
+// the formats and templates (formats_test.go).
+func renderCases() []renderCase {
+	return append(legacyCases(), formatCases()...)
+}
+
 func (c renderCase) render(t testing.TB) (*image.RGBA, Result) {
 	t.Helper()
 	r := NewRenderer(fullFontSet(t))
-	if err := r.SetImage(testImage(c.w, c.h)); err != nil {
+	imgs := c.imgs
+	if imgs == nil {
+		imgs = []*image.RGBA{testImage(c.w, c.h)}
+	}
+	if err := r.SetImages(imgs); err != nil {
 		t.Fatal(err)
 	}
 	var img *image.RGBA
