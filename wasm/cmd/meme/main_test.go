@@ -385,7 +385,7 @@ func TestCLIReplacesExistingOutput(t *testing.T) {
 
 func TestCLIHelp(t *testing.T) {
 	r := runBin(t, []string{nativeBin}, "-h")
-	if r.code != 0 || !strings.HasPrefix(r.stdout, "usage: meme -in") || !strings.Contains(r.stdout, "-quality") || r.stderr != "" {
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "usage: meme [-template NAME] -in") || !strings.Contains(r.stdout, "-quality") || !strings.Contains(r.stdout, "meme -templates") || r.stderr != "" {
 		t.Fatalf("-h: status %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 	// The same through run in this process. Besides checking the two agree,
