@@ -8,12 +8,12 @@ VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 GOFLAGS_BUILD := -trimpath -ldflags "-s -w -X main.version=$(VERSION)"
 WASM_PATH := $(GOROOT)/lib/wasm:$(PATH)
 # Pure packages whose tests also run as WASM under Node.
-WASM_TEST_PKGS := ./wasm ./wasm/meme/... ./wasm/imgio/...
+WASM_TEST_PKGS := ./wasm ./wasm/meme/... ./wasm/imgio/... ./wasm/emoji/...
 
-.PHONY: run test deps-test deps-bench deps-run test-native test-wasm bench build wasm site signer deploy destroy clean
+.PHONY: run test deps-test deps-bench deps-run test-native test-wasm typecheck generate bench build wasm site signer deploy destroy clean
 
 run: deps-run build
-	$(GO) run ./scripts/localstack/cmd/run
+	$(GO) run ./scripts/run
 
 # Debian packages (apt-get as root, else one line naming the command) and npm packages from the
 # lock file, before anything is built or tested.
@@ -21,7 +21,18 @@ deps-test deps-bench deps-run: deps-%:
 	scripts/deps.sh $*
 
 test: deps-test
-	$(MAKE) --no-print-directory build test-native test-wasm
+	$(MAKE) --no-print-directory build typecheck test-native test-wasm
+
+# The site's JavaScript against site/memeforge.d.ts and site/messages.d.ts (typescript, pinned in
+# package.json; scripts/deps.sh runs npm ci).
+typecheck:
+	@[ -x node_modules/.bin/tsc ] || { echo "typecheck: node_modules/.bin/tsc missing: run npm ci" >&2; exit 1; }
+	node_modules/.bin/tsc -p site/tsconfig.json
+	node_modules/.bin/tsc -p site/tsconfig.worker.json
+
+# Files written from the Go packages: wasm/fonts/coverage.go and site/contract.js (tests fail when stale).
+generate:
+	$(GO) generate ./wasm/fonts ./scripts/gencontract
 
 test-native:
 	$(GO) vet ./...
@@ -48,15 +59,17 @@ site: wasm
 signer:
 	mkdir -p dist/signer
 	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build $(GOFLAGS_BUILD) -tags lambda.norpc -o dist/signer/bootstrap ./signer/cmd/bootstrap
-	$(GO) build -o dist/bin/ github.com/aws/aws-lambda-go/cmd/build-lambda-zip
+	$(GO) build -C tools -o $(CURDIR)/dist/bin/ github.com/aws/aws-lambda-go/cmd/build-lambda-zip
 	rm -f dist/signer.zip
 	dist/bin/build-lambda-zip -o dist/signer.zip dist/signer/bootstrap
 
-deploy:
-	scripts/deploy.sh
+# A deploy builds first unless told not to (SKIP_BUILD=1) or only showing its calls (DRY_RUN=1); the
+# Go program (scripts/deploy) needs credentials and nothing else: no AWS CLI.
+deploy: $(if $(filter 1,$(SKIP_BUILD) $(DRY_RUN)),,build)
+	$(GO) run ./scripts/deploy deploy
 
 destroy:
-	scripts/destroy.sh
+	$(GO) run ./scripts/deploy destroy
 
 clean:
 	rm -rf dist test-output

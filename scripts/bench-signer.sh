@@ -10,4 +10,4 @@ if [ $# -ne 0 ]; then
 fi
 cd "$(dirname "$0")/.."
 go test -run '^$' -bench '^BenchmarkSigner' -benchtime 3s -count 1 ./signer | go run ./scripts/benchfmt
-go run ./scripts/localstack/cmd/bench-signer
+go run ./scripts/benchsigner

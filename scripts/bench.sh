@@ -10,7 +10,8 @@ fmt() { go run ./scripts/benchfmt -suffix "$1"; }
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-# Renderer: preview keystroke, cold preview, 12 MP final; encoders. Same benchmarks, both targets.
+# Renderer: preview keystroke, cold preview, 12 MP final; encoders; animated GIF; a colour emoji drawn.
+# Same benchmarks, both targets.
 for target in native wasm; do
   run=(); [ $target = wasm ] && run=("${wasmenv[@]}")
   # 1000 keystrokes: V8 optimizes a WASM function only after it has run a while, so 20 would time
@@ -18,6 +19,9 @@ for target in native wasm; do
   "${run[@]}" go test -run '^$' -bench 'PreviewKeystroke' -benchtime 1000x ./wasm/meme 2>"$log" | fmt $target || { cat "$log" >&2; exit 1; }
   "${run[@]}" go test -run '^$' -bench 'PreviewCold|Final4000x3000' -benchtime 20x ./wasm/meme 2>"$log" | fmt $target || { cat "$log" >&2; exit 1; }
   "${run[@]}" go test -run '^$' -bench 'EncodePNG4000x3000$|EncodeJPEG4000x3000$' -benchtime 2x ./wasm/imgio 2>"$log" | fmt $target || { cat "$log" >&2; exit 1; }
+  # Animated GIF (issue 11): 100 frames of 584x214, decode + caption + encode; one playing frame.
+  "${run[@]}" go test -run '^$' -bench 'GIFFinal584x214|GIFPlayFrame' -benchtime 10x ./wasm/meme 2>"$log" | fmt $target || { cat "$log" >&2; exit 1; }
+  "${run[@]}" go test -run '^$' -bench '^BenchmarkDraw$' -benchtime 1000x ./wasm/emoji 2>"$log" | fmt $target || { cat "$log" >&2; exit 1; }
 done
 go run ./scripts/precompress -sizes wasm_module dist/memeforge.wasm
 scripts/bench-signer.sh

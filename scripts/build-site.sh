@@ -11,25 +11,35 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d "${out%/}.tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 # Everything in site/ except the tests and the TypeScript contract, which are not served.
-tar -C "$root/site" --exclude=./e2e --exclude='*.d.ts' --exclude='*_test.go' -cf - . | tar -C "$tmp" -xf -
+tar -C "$root/site" --exclude=./e2e --exclude='*.d.ts' --exclude='*_test.go' --exclude='tsconfig*.json' -cf - . | tar -C "$tmp" -xf -
 cp "$wasm" "$tmp/memeforge.wasm"
 cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$tmp/wasm_exec.js"
 mkdir -p "$tmp/fonts"
-cp "$root"/wasm/fonts/{Anton-Regular,DejaVuSans-Bold,DroidSansFallbackFull}.ttf "$tmp/fonts/"
-cp "$root"/wasm/fonts/*-LICENSE.txt "$root"/wasm/fonts/Anton-OFL.txt "$tmp/fonts/"
+cp "$root"/wasm/fonts/*.ttf "$root"/wasm/fonts/*-LICENSE.txt "$root"/wasm/fonts/*-OFL.txt "$tmp/fonts/"
+# Twemoji's art (npm devDependency @twemoji/svg): the page fetches only the files a caption needs.
+twemoji="$root/node_modules/@twemoji/svg"
+[ -f "$twemoji/1f525.svg" ] || { echo "build-site: $twemoji missing (run npm ci)" >&2; exit 1; }
+mkdir -p "$tmp/emoji"
+cp "$twemoji"/*.svg "$tmp/emoji/"
+cp "$root/wasm/emoji/LICENSE-twemoji.txt" "$tmp/emoji/"
 # Templates: every folder in templates/ (spec, images, licence), a thumbnail of each and the gallery's
 # templates/index.json.
 (cd "$root" && go run ./scripts/templates "$root/templates" "$tmp/templates")
 
 # The cache version is a hash of every file the service worker may precache, so any change to any
 # of them (and only a change) makes browsers fetch a fresh set.
+# The precache list is every file but the service worker itself, the licences and the emoji art
+# (3,720 files; the page fetches the few a caption needs).
 if [ -f "$tmp/sw.js" ]; then
   version=$(cd "$tmp" && find . -type f ! -name sw.js -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
-  sed -i "s/__BUILD_VERSION__/$version/g" "$tmp/sw.js"
+  shell=$(cd "$tmp" && find . -type f ! -name sw.js ! -name '*.txt' ! -path './emoji/*' | sed 's|^\./||' | sort | sed "s/.*/'&'/" | paste -sd, -)
+  sed -i "s/__BUILD_VERSION__/$version/g; s|/\*__SHELL__\*/|$shell|" "$tmp/sw.js"
 fi
 
 # Precompressed siblings for servers that can pick them (the local stack does; deploy decides itself).
-(cd "$root" && go run ./scripts/precompress "$tmp")
+# Not for the 3,720 emoji (2.2 KB each on average, a caption fetches a few): brotli at its best
+# setting over all of them took minutes of a 2-core build.
+(cd "$root" && go run ./scripts/precompress -skip emoji "$tmp")
 
 rm -rf "$out"
 mv "$tmp" "$out"

@@ -18,10 +18,9 @@ declare -A have=(
   [libharfbuzz-bin]=/usr/bin/hb-shape
   [libimage-exiftool-perl]=/usr/bin/exiftool
   [wrk]=/usr/bin/wrk
-  [awscli]=/usr/bin/aws
 )
 case "$1" in
-  test) pkgs=(chromium firefox-esr webkit2gtk-driver xvfb xauth libharfbuzz-bin libimage-exiftool-perl awscli) ;;
+  test) pkgs=(chromium firefox-esr webkit2gtk-driver xvfb xauth libharfbuzz-bin libimage-exiftool-perl) ;;
   bench) pkgs=(chromium wrk) ;;
   run) pkgs=() ;;
   *) usage ;;

@@ -10,6 +10,8 @@ import (
 	"io"
 	"math/big"
 	"net/http"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -127,13 +129,15 @@ func decodeRequest(body []byte) (Request, error) {
 		return Request{}, errorf(CodeBadRequest, `request body is empty; send JSON {"kind","contentType","size"}`)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
 	var w wireRequest
 	if err := dec.Decode(&w); err != nil {
 		return Request{}, errorf(CodeBadRequest, "bad JSON: %s", jsonProblem(err))
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return Request{}, errorf(CodeBadRequest, "bad JSON: unexpected data after the object")
+	}
+	if f, ok := unknownField(body); ok {
+		return Request{}, errorf(CodeBadRequest, "bad JSON: unknown field %q", f)
 	}
 	var missing []string
 	if w.Kind == nil {
@@ -178,10 +182,43 @@ func jsonProblem(err error) string {
 		return fmt.Sprintf("syntax error at byte %d", syntaxErr.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "unexpected end of input"
-	case strings.HasPrefix(err.Error(), "json: unknown field"):
-		return strings.TrimPrefix(err.Error(), "json: ")
 	}
 	return "not a JSON object"
+}
+
+// wireFields are wireRequest's JSON names.
+var wireFields = func() []string {
+	t := reflect.TypeFor[wireRequest]()
+	out := make([]string, t.NumField())
+	for i := range out {
+		out[i] = t.Field(i).Tag.Get("json")
+	}
+	return out
+}()
+
+// unknownField returns the first key of the (already decoded) object body
+// that wireRequest has no field for, matched as encoding/json matches names.
+// It walks the keys itself rather than read encoding/json's error text.
+func unknownField(body []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if _, err := dec.Token(); err != nil { // {
+		return "", false
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		key, ok := t.(string)
+		if err != nil || !ok {
+			return "", false
+		}
+		if !slices.ContainsFunc(wireFields, func(k string) bool { return strings.EqualFold(k, key) }) {
+			return key, true
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // ServeHTTP is the net/http face (the local stack mounts it at /api/sign).

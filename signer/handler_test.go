@@ -364,3 +364,18 @@ func equalInts(a, b []int) bool {
 	}
 	return true
 }
+
+// TestDecodeRequestNamesUnknownField: the message names the field, found by
+// walking the keys (not by reading encoding/json's error text), and names
+// differing only in case are accepted as encoding/json accepts them.
+func TestDecodeRequestNamesUnknownField(t *testing.T) {
+	_, err := decodeRequest([]byte(`{"kind":"meme","contentType":"image/png","size":1,"key":"../x"}`))
+	var e *Error
+	if !errors.As(err, &e) || e.Code != CodeBadRequest || e.Message != `bad JSON: unknown field "key"` {
+		t.Fatalf("got %v", err)
+	}
+	r, err := decodeRequest([]byte(`{"Kind":"meme","CONTENTTYPE":"image/png","size":1}`))
+	if err != nil || r.Kind != "meme" || r.ContentType != "image/png" {
+		t.Fatalf("got %+v, %v", r, err)
+	}
+}

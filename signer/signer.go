@@ -30,16 +30,38 @@ const (
 
 var prefixByKind = map[string]string{KindOriginal: "originals", KindMeme: "memes"}
 
-// extByType is the allow-list of upload content types and the key extension for each.
-var extByType = map[string]string{
-	"image/jpeg": "jpg",
-	"image/png":  "png",
-	"image/gif":  "gif",
-	"image/webp": "webp",
+// UploadType is an allowed upload content type and the key extension it gets.
+type UploadType struct {
+	ContentType string `json:"contentType"`
+	Ext         string `json:"ext"`
 }
 
+// UploadTypes is the allow-list of upload content types: the signer's
+// rule, which the page reads from site/contract.js.
+var UploadTypes = []UploadType{
+	{"image/jpeg", "jpg"},
+	{"image/png", "png"},
+	{"image/gif", "gif"},
+	{"image/webp", "webp"},
+}
+
+// extByType is UploadTypes as a map.
+var extByType = func() map[string]string {
+	m := map[string]string{}
+	for _, t := range UploadTypes {
+		m[t.ContentType] = t.Ext
+	}
+	return m
+}()
+
 // AllowedTypes lists the accepted content types, for messages.
-const AllowedTypes = "image/jpeg, image/png, image/gif, image/webp"
+var AllowedTypes = func() string {
+	var ts []string
+	for _, t := range UploadTypes {
+		ts = append(ts, t.ContentType)
+	}
+	return strings.Join(ts, ", ")
+}()
 
 // Request is what the browser asks for: which kind of object, its type and its size.
 type Request struct {
@@ -129,9 +151,6 @@ func NewFromDefaultChain(ctx context.Context, cfg Config, opts ...Option) (*Sign
 	}
 	return New(cfg, awsCfg.Credentials, opts...)
 }
-
-// Config returns the configuration the signer runs with.
-func (s *Signer) Config() Config { return s.cfg }
 
 // Sign validates r and returns a form that lets the browser upload exactly one object: this
 // bucket, a key chosen here, r.ContentType, 1..MaxUploadBytes bytes, SSE AES256, for 5 minutes.

@@ -1,3 +1,4 @@
+// @ts-check
 // memeforge page: wires the image input, the caption editor, the render worker, saving and
 // sharing, publishing and persistence together. Data flows one way: edits -> spec -> worker ->
 // pixels -> canvas.
@@ -5,54 +6,69 @@
 import { RenderClient } from './render.js';
 import { Editor } from './editor.js';
 import { defaultSpec, renderSpec, sanitizeSpec } from './spec.js';
-import { InputError, explainDecodeError, firstFile, formatBytes, readImage } from './image-input.js';
+import { ACCEPT_TYPES, ACCEPTED, InputError, explainDecodeError, firstFile, formatBytes, readImage } from './image-input.js';
 import * as store from './storage.js';
 import { OFFLINE_MESSAGE, PublishError, publish } from './publish.js';
+import * as instrument from './instrument.js';
+import { fonts as BUNDLED_FONTS, spec as specRules, upload } from './contract.js';
 
-const $ = (id) => document.getElementById(id);
+/** The element with id, which index.html has. @param {string} id */
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/** @param {string} id */
+const $input = (id) => /** @type {HTMLInputElement} */ ($(id));
+/** @param {string} id */
+const $button = (id) => /** @type {HTMLButtonElement} */ ($(id));
 const els = {
-  dropzone: $('dropzone'), stage: $('stage'), canvas: $('preview'), overlay: $('overlay'),
+  dropzone: $('dropzone'), stage: $('stage'), canvas: /** @type {HTMLCanvasElement} */ ($('preview')), overlay: $('overlay'),
   busy: $('busy'), imageMsg: $('image-msg'), glyphMsg: $('glyph-msg'), fitMsg: $('fit-msg'),
-  stageHint: $('stage-hint'), imageInfo: $('image-info'), fileInput: $('file-input'),
-  cameraInput: $('camera-input'), fontInput: $('font-input'), fontMsg: $('font-msg'),
-  boxList: $('box-list'), addBox: $('add-box'), format: $('format'), quality: $('quality'),
-  qualityField: $('quality-field'), download: $('download'), copy: $('copy'), share: $('share'),
-  saveMsg: $('save-msg'), publish: $('publish'), progressWrap: $('publish-progress-wrap'),
-  progress: $('publish-progress'), progressLabel: $('publish-progress-label'),
-  publishMsg: $('publish-msg'), publishResult: $('publish-result'), publishLink: $('publish-link'),
-  copyLink: $('copy-link'), net: $('net-status'), veil: $('drop-veil'), template: $('box-template'),
+  stageHint: $('stage-hint'), imageInfo: $('image-info'), fileInput: $input('file-input'),
+  cameraInput: $input('camera-input'), fontInput: $input('font-input'), fontMsg: $('font-msg'),
+  boxList: $('box-list'), addBox: $button('add-box'), format: /** @type {HTMLSelectElement} */ ($('format')), quality: $input('quality'),
+  qualityField: $('quality-field'), download: $button('download'), copy: $button('copy'), share: $button('share'),
+  saveMsg: $('save-msg'), publish: $button('publish'), progressWrap: $('publish-progress-wrap'),
+  progress: /** @type {HTMLProgressElement} */ ($('publish-progress')), progressLabel: $('publish-progress-label'),
+  publishMsg: $('publish-msg'), publishResult: $('publish-result'), publishLink: /** @type {HTMLAnchorElement} */ ($('publish-link')),
+  copyLink: $button('copy-link'), net: $('net-status'), veil: $('drop-veil'), template: /** @type {HTMLTemplateElement} */ ($('box-template')),
 };
-const ctx2d = els.canvas.getContext('2d');
+const ctx2d = /** @type {CanvasRenderingContext2D} */ (els.canvas.getContext('2d'));
 
-const config = { signPath: '/api/sign', maxUploadBytes: 15 * 1024 * 1024 };
-const MAX_FONT_BYTES = 30 * 1024 * 1024;
-const BUILTIN_FONTS = [
-  { name: 'anton', label: 'Anton (built in)' },
-  { name: 'dejavu', label: 'DejaVu Sans Bold' },
-  { name: 'droid', label: 'Droid Sans Fallback (CJK)' },
-];
+const config = { signPath: '/api/sign', maxUploadBytes: upload.defaultMaxBytes };
+/** @typedef {{ name: string, label: string }} FontChoice */
+/** @type {FontChoice[]} */
+const BUILTIN_FONTS = BUNDLED_FONTS.map((f) => ({ name: f.name, label: f.label }));
+
+/** @typedef {{ blob: Blob, type: string, name: string, width: number, height: number, id: string }} LoadedImage */
+/** @typedef {import('./publish.js').PublishRecord} PublishRecord */
 
 const state = {
-  image: null, // {blob, type, name, width, height, id}
+  /** @type {LoadedImage | null} */
+  image: null,
   spec: defaultSpec(),
   selected: 0,
+  /** @type {'jpeg' | 'png'} */
   format: 'jpeg',
   quality: 90,
+  /** @type {PublishRecord} */
   pub: { original: null, meme: null },
-  userFonts: [], // {name, label}
+  /** @type {FontChoice[]} */
+  userFonts: [],
 };
 
-let renderer = null;
+/** @type {RenderClient} */
+let renderer;
 let rendererReady = false;
 let previewSeq = 0;
-let publishing = null; // the image whose publish is in flight
+/** @type {LoadedImage | null} the image whose publish is in flight */
+let publishing = null;
 let imagesTaken = 0; // files the person has started to open; restore() must not load over them
 
+/** @param {HTMLElement} el @param {string} text @param {'' | 'error' | 'warn' | 'ok'} [kind] */
 function setMsg(el, text, kind = '') {
   el.textContent = text || '';
   el.classList.remove('is-error', 'is-warn', 'is-ok');
   if (kind) el.classList.add(`is-${kind}`);
 }
+/** @param {string} text */
 function setBusy(text) {
   els.busy.hidden = !text;
   els.busy.textContent = text || '';
@@ -88,8 +104,8 @@ function fontList() {
 const narrowScreen = window.matchMedia('(max-width: 900px)');
 
 function previewSize() {
-  const img = state.image;
-  const avail = els.stage.parentElement.clientWidth;
+  const img = /** @type {LoadedImage} */ (state.image);
+  const avail = /** @type {HTMLElement} */ (els.stage.parentElement).clientWidth;
   const narrow = narrowScreen.matches;
   const maxH = narrow ? Math.max(160, window.innerHeight * 0.42) : Math.max(240, window.innerHeight * 0.72);
   const aspect = img.width / img.height;
@@ -119,8 +135,10 @@ function layout() {
 // previews queued behind other work. So a burst of edits costs one or two renders, and the newest
 // edit always wins.
 let inflight = false;
-let pending = null; // {start} of the oldest edit not yet sent
+/** @type {{ start: number } | null} the oldest edit not yet sent */
+let pending = null;
 
+/** @param {Event} [cause] */
 function requestPreview(cause) {
   if (!state.image || !rendererReady) return;
   const start = cause && cause.timeStamp ? cause.timeStamp : performance.now();
@@ -129,7 +147,7 @@ function requestPreview(cause) {
 }
 
 function sendPreview() {
-  const { start } = pending;
+  const { start } = /** @type {{ start: number }} */ (pending);
   pending = null;
   inflight = true;
   const seq = ++previewSeq;
@@ -137,21 +155,18 @@ function sendPreview() {
   const { w, h } = previewSize();
   const sent = performance.now();
   renderer.call('preview', { spec: rs.json, width: w, height: h, have: shownFrame }).then((r) => {
-    if (r.stale) return;
     const received = performance.now();
     draw(r);
     reportGlyphs(r.missing);
     reportOverflow(r.overflow, rs.index);
     setMsg(els.imageMsg, '');
-    const drawn = performance.now();
-    requestAnimationFrame(() => {
-      document.dispatchEvent(new CustomEvent('memeforge:preview', {
-        detail: {
-          seq, start, sent, received, drawn, frame: performance.now(), renderMs: r.renderMs, width: r.width, height: r.height,
-          changed: r.changed ? r.changed.width * r.changed.height : r.width * r.height, spec: rs.json,
-        },
+    if (instrument.on) {
+      const drawn = performance.now();
+      requestAnimationFrame(() => instrument.emit('preview', {
+        seq, start, sent, received, drawn, frame: performance.now(), renderMs: r.renderMs, width: r.width, height: r.height,
+        changed: r.changed.width * r.changed.height, spec: rs.json,
       }));
-    });
+    }
   }, (err) => {
     setMsg(els.imageMsg, `The preview failed: ${err.message}`);
   }).finally(() => {
@@ -168,8 +183,9 @@ let shownFrame = 0;
 let canvasBlank = false;
 els.canvas.addEventListener('contextrestored', () => { canvasBlank = true; shownFrame = 0; requestPreview(); });
 
+/** @param {import('./messages').PreviewReply} r */
 function draw(r) {
-  const c = r.changed || { x: 0, y: 0, width: r.width, height: r.height };
+  const c = r.changed;
   if (els.canvas.width !== r.width || els.canvas.height !== r.height) {
     els.canvas.width = r.width;
     els.canvas.height = r.height;
@@ -182,43 +198,44 @@ function draw(r) {
   }
   canvasBlank = false;
   if (c.width > 0 && c.height > 0) {
-    const px = r.pixels instanceof Uint8ClampedArray ? r.pixels
-      : new Uint8ClampedArray(r.pixels.buffer, r.pixels.byteOffset, r.pixels.byteLength);
-    ctx2d.putImageData(new ImageData(px, c.width, c.height), c.x, c.y);
+    ctx2d.putImageData(new ImageData(r.pixels, c.width, c.height), c.x, c.y);
   }
-  shownFrame = r.frame || 0;
+  shownFrame = r.frame;
 }
 
 let fontsLoading = '';
+/** @param {string[]} missing */
 function reportGlyphs(missing) {
   if (fontsLoading) return;
   if (missing && missing.length) {
-    const list = missing.map((c) => `“${c}” (U+${c.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+    const list = missing.map((c) => `“${c}” (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
     setMsg(els.glyphMsg, `No font here can draw ${list}; ${missing.length === 1 ? 'it is' : 'they are'} left out of the meme. Load a font that has ${missing.length === 1 ? 'it' : 'them'}, or change the text.`);
   } else {
     setMsg(els.glyphMsg, '');
   }
 }
 
+/** @param {number[]} overflow @param {number[]} index */
 function reportOverflow(overflow, index) {
   if (!overflow || !overflow.length) { setMsg(els.fitMsg, ''); return; }
   const names = overflow.map((i) => `caption ${(index[i] ?? i) + 1}`);
   setMsg(els.fitMsg, `The text of ${names.join(', ')} doesn't fit its box even at the smallest size: make the box bigger or the text shorter.`);
 }
 
+/** @param {import('./messages').ClientEvent} m */
 function onWorkerEvent(m) {
   if (m.event === 'fonts') {
-    if (m.loading) {
+    if ('loading' in m && m.loading) {
       fontsLoading = m.loading;
-      setMsg(els.glyphMsg, 'Loading extra fonts for characters Anton doesn’t have…');
-    } else if (m.failed) {
+      setMsg(els.glyphMsg, `Loading extra fonts for characters ${BUILTIN_FONTS[0].label.replace(/ \(.*/, '')} doesn’t have…`);
+    } else if ('failed' in m) {
       setMsg(els.glyphMsg, `Couldn't load the extra font ${m.failed} (${m.error}); some characters may be missing.`, 'warn');
     } else {
       fontsLoading = '';
     }
   } else if (m.event === 'failed' || m.event === 'exited') {
     rendererReady = false;
-    setMsg(els.imageMsg, `The renderer stopped${m.error ? `: ${m.error}` : ''}. Reload the page; your work is saved.`);
+    setMsg(els.imageMsg, `The renderer stopped${'error' in m ? `: ${m.error}` : ''}. Reload the page; your work is saved.`);
   }
 }
 
@@ -226,18 +243,20 @@ function onWorkerEvent(m) {
 
 const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 
+/** @param {Uint8Array} bytes */
 async function loadIntoRenderer(bytes) {
   const copy = bytes.slice(); // the page keeps its own bytes for publishing and saving
   return renderer.call('loadImage', { bytes: copy }, [copy.buffer]);
 }
 
+/** @param {File} file */
 async function takeFile(file) {
   setMsg(els.imageMsg, '');
   let img;
   try {
     img = await readImage(file, config.maxUploadBytes);
   } catch (err) {
-    setMsg(els.imageMsg, err instanceof InputError ? err.message : `Couldn't read the file: ${err.message}`);
+    setMsg(els.imageMsg, err instanceof InputError ? err.message : `Couldn't read the file: ${messageOf(err)}`);
     return;
   }
   setBusy(`Opening ${img.name}…`);
@@ -246,23 +265,23 @@ async function takeFile(file) {
   const t0 = performance.now();
   try {
     info = await loadIntoRenderer(img.bytes);
-    document.dispatchEvent(new CustomEvent('memeforge:image', { detail: { width: info.width, height: info.height, loadMs: performance.now() - t0 } }));
+    instrument.emit('image', { width: info.width, height: info.height, loadMs: performance.now() - t0 });
   } catch (err) {
     setBusy('');
-    setMsg(els.imageMsg, explainDecodeError(img.name, err.message));
+    setMsg(els.imageMsg, explainDecodeError(img.name, /** @type {import('./render.js').RenderError} */ (err)));
     // The renderer may have dropped the previous image; give it back so the preview keeps working.
     if (state.image) loadIntoRenderer(new Uint8Array(await state.image.blob.arrayBuffer())).then(() => requestPreview(), () => {});
     return;
   }
   setBusy('');
-  state.image = { blob: new Blob([img.bytes], { type: img.type }), type: img.type, name: img.name, width: info.width, height: info.height, id: randomId() };
+  state.image = { blob: new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (img.bytes)], { type: img.type }), type: img.type, name: img.name, width: info.width, height: info.height, id: randomId() };
   state.spec = defaultSpec();
   state.selected = 0;
   state.pub = { original: null, meme: null };
   state.format = img.type === 'image/png' || img.type === 'image/gif' ? 'png' : 'jpeg';
   els.format.value = state.format;
   updateQualityField();
-  store.put('image', state.image).catch((err) => setMsg(els.imageMsg, `This image won't be kept after a reload (${err.message}).`));
+  store.put('image', state.image).catch((err) => setMsg(els.imageMsg, `This image won't be kept after a reload (${messageOf(err)}).`));
   // The document goes with the image at once, not 250 ms later: a new image restored with the old
   // document would get the old captions and the old publish record, and Publish would skip its
   // original as already uploaded.
@@ -278,7 +297,7 @@ async function takeFile(file) {
 }
 
 function showImage() {
-  const img = state.image;
+  const img = /** @type {LoadedImage} */ (state.image);
   document.body.classList.remove('empty');
   els.dropzone.hidden = true;
   els.stage.hidden = false;
@@ -294,7 +313,9 @@ function showImage() {
 }
 
 function wireImageInput() {
-  document.querySelectorAll('[data-pick]').forEach((b) => b.addEventListener('click', () => $(b.dataset.pick).click()));
+  els.fileInput.accept = ACCEPT_TYPES;
+  document.querySelectorAll('.accepted-formats').forEach((el) => { el.textContent = ACCEPTED; });
+  document.querySelectorAll('[data-pick]').forEach((b) => b.addEventListener('click', () => $(/** @type {HTMLElement} */ (b).dataset.pick || '').click()));
   for (const input of [els.fileInput, els.cameraInput]) {
     input.addEventListener('change', () => {
       const f = input.files && input.files[0];
@@ -309,10 +330,10 @@ function wireImageInput() {
     takeFile(f);
   });
   let depth = 0;
-  const hasFiles = (e) => e.dataTransfer && Array.from(e.dataTransfer.types || []).includes('Files');
+  const hasFiles = (/** @type {DragEvent} */ e) => e.dataTransfer && Array.from(e.dataTransfer.types || []).includes('Files');
   document.addEventListener('dragenter', (e) => { if (hasFiles(e)) { depth++; els.veil.hidden = false; } });
   document.addEventListener('dragleave', (e) => { if (hasFiles(e) && --depth <= 0) { depth = 0; els.veil.hidden = true; } });
-  document.addEventListener('dragover', (e) => { if (hasFiles(e)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; } });
+  document.addEventListener('dragover', (e) => { if (hasFiles(e) && e.dataTransfer) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; } });
   document.addEventListener('drop', (e) => {
     if (!hasFiles(e)) return;
     e.preventDefault();
@@ -325,11 +346,13 @@ function wireImageInput() {
 
 // ---- user fonts --------------------------------------------------------------------------------
 
+/** @param {Uint8Array} b */
 function isFontFile(b) {
   const tag = String.fromCharCode(...b.subarray(0, 4));
   return (b[0] === 0 && b[1] === 1 && b[2] === 0 && b[3] === 0) || tag === 'OTTO' || tag === 'true';
 }
 
+/** @param {string} name @param {string} label @param {Uint8Array} bytes */
 async function addUserFont(name, label, bytes) {
   const copy = bytes.slice();
   const res = await renderer.call('addFont', { name, bytes: copy, fallback: false }, [copy.buffer]);
@@ -345,7 +368,7 @@ function wireFonts() {
     els.fontInput.value = '';
     if (!f) return;
     setMsg(els.fontMsg, '');
-    if (f.size > MAX_FONT_BYTES) { setMsg(els.fontMsg, `“${f.name}” is ${formatBytes(f.size)}; fonts up to ${formatBytes(MAX_FONT_BYTES)} can be loaded.`, 'error'); return; }
+    if (f.size > specRules.maxFontBytes) { setMsg(els.fontMsg, `“${f.name}” is ${formatBytes(f.size)}; fonts up to ${formatBytes(specRules.maxFontBytes)} can be loaded.`, 'error'); return; }
     const bytes = new Uint8Array(await f.arrayBuffer());
     if (bytes.length < 12 || !isFontFile(bytes)) { setMsg(els.fontMsg, `“${f.name}” isn't a TrueType or OpenType font (.ttf or .otf).`, 'error'); return; }
     const base = f.name.replace(/\.[^.]*$/, '');
@@ -357,7 +380,7 @@ function wireFonts() {
       if (b) { b.font = name; editor.setSpec(state.spec, state.selected); requestPreview(); saved(); }
       setMsg(els.fontMsg, `Loaded ${entry.label}${b ? `; caption ${state.selected + 1} uses it now` : ''}.`, 'ok');
     } catch (err) {
-      setMsg(els.fontMsg, `“${f.name}” can't be used as a font: ${err.message}`, 'error');
+      setMsg(els.fontMsg, `“${f.name}” can't be used as a font: ${messageOf(err)}`, 'error');
     }
   });
 }
@@ -368,28 +391,32 @@ function updateQualityField() {
   els.qualityField.hidden = state.format !== 'jpeg';
 }
 
+/** @param {'jpeg' | 'png'} format */
 function fileName(format) {
   const base = (state.image ? state.image.name : 'meme').replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '-').slice(0, 60) || 'meme';
   return `meme-${base}.${format === 'png' ? 'png' : 'jpg'}`;
 }
 
+/** @param {'jpeg' | 'png'} format */
 async function renderFinal(format) {
   const rs = renderSpec(state.spec);
   const t0 = performance.now();
   const r = await renderer.call('final', { spec: rs.json, format, quality: state.quality / 100 });
-  document.dispatchEvent(new CustomEvent('memeforge:final', {
-    detail: { format, width: r.width, height: r.height, size: r.blob.size, renderMs: r.renderMs, encodeMs: r.encodeMs, totalMs: performance.now() - t0 },
-  }));
+  instrument.emit('final', { format, width: r.width, height: r.height, size: r.blob.size, renderMs: r.renderMs, encodeMs: r.encodeMs, totalMs: performance.now() - t0 });
   return r;
 }
 
+/** @param {unknown} err */
+const messageOf = (err) => (err instanceof Error ? err.message : String(err));
+
+/** @param {HTMLButtonElement} button @param {() => Promise<void>} fn */
 async function withButton(button, fn) {
   button.disabled = true;
   try { await fn(); } finally { button.disabled = false; }
 }
 
 function wireSave() {
-  els.format.addEventListener('input', () => { state.format = els.format.value; updateQualityField(); saved(); });
+  els.format.addEventListener('input', () => { state.format = els.format.value === 'png' ? 'png' : 'jpeg'; updateQualityField(); saved(); });
   els.quality.addEventListener('input', () => {
     const q = Math.round(Number(els.quality.value));
     if (Number.isFinite(q) && q >= 10 && q <= 100) { state.quality = q; saved(); }
@@ -409,7 +436,7 @@ function wireSave() {
       setTimeout(() => URL.revokeObjectURL(url), 60000);
       setMsg(els.saveMsg, `Saved ${name} (${r.width} × ${r.height}, ${formatBytes(r.blob.size)}).`, 'ok');
     } catch (err) {
-      setMsg(els.saveMsg, `Couldn't make the image: ${err.message}`, 'error');
+      setMsg(els.saveMsg, `Couldn't make the image: ${messageOf(err)}`, 'error');
     }
   }));
 
@@ -423,7 +450,7 @@ function wireSave() {
         await navigator.clipboard.write([new ClipboardItem({ 'image/png': blob })]);
         setMsg(els.saveMsg, 'Copied the meme as a PNG image.', 'ok');
       } catch (err) {
-        setMsg(els.saveMsg, `Couldn't copy: ${err.message}`, 'error');
+        setMsg(els.saveMsg, `Couldn't copy: ${messageOf(err)}`, 'error');
       }
     }));
   }
@@ -438,7 +465,7 @@ function wireSave() {
         await navigator.share({ files: [file], title: 'A meme' });
         setMsg(els.saveMsg, '');
       } catch (err) {
-        if (err.name !== 'AbortError') setMsg(els.saveMsg, `Couldn't share: ${err.message}`, 'error');
+        if (!(err instanceof Error && err.name === 'AbortError')) setMsg(els.saveMsg, `Couldn't share: ${messageOf(err)}`, 'error');
       }
     }));
   }
@@ -477,6 +504,7 @@ function wirePublish() {
     els.progressWrap.hidden = false;
     els.progress.value = 0;
     setMsg(els.publishMsg, '');
+    /** @param {number | null} frac @param {string} [label] */
     const onProgress = (frac, label) => {
       if (!shown()) return;
       if (frac !== null) els.progress.value = Math.round(frac * 100);
@@ -501,7 +529,7 @@ function wirePublish() {
     } catch (err) {
       if (!shown()) return;
       els.progressWrap.hidden = true;
-      let text = err instanceof PublishError ? err.message : `Publishing failed: ${err.message}.`;
+      let text = err instanceof PublishError ? err.message : `Publishing failed: ${messageOf(err)}.`;
       if (text !== OFFLINE_MESSAGE) {
         text += pub.original
           ? ' The original image is already uploaded. Your meme is kept here — press Finish publishing to upload the rest.'
@@ -519,7 +547,7 @@ function wirePublish() {
       await navigator.clipboard.writeText(els.publishLink.href);
       setMsg(els.publishMsg, 'Link copied.', 'ok');
     } catch (err) {
-      setMsg(els.publishMsg, `Couldn't copy the link: ${err.message}`, 'error');
+      setMsg(els.publishMsg, `Couldn't copy the link: ${messageOf(err)}`, 'error');
     }
   });
 }
@@ -532,7 +560,7 @@ function wireNetwork() {
   window.addEventListener('offline', show);
   show();
   if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register('sw.js').catch((err) => console.warn('memeforge: no offline support:', err.message));
+    navigator.serviceWorker.register('sw.js').catch((err) => console.warn('memeforge: no offline support:', messageOf(err)));
   }
 }
 
@@ -581,7 +609,7 @@ async function restore() {
       state.image = { ...image, width: info.width, height: info.height };
       showImage();
     } catch (err) {
-      setMsg(els.imageMsg, `Your last image couldn't be opened again (${err.message}). Choose it again.`);
+      setMsg(els.imageMsg, `Your last image couldn't be opened again (${messageOf(err)}). Choose it again.`);
     }
   }
 }
@@ -594,17 +622,17 @@ async function main() {
   wirePublish();
   window.addEventListener('pagehide', () => docSaver.flush());
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') docSaver.flush(); });
-  new ResizeObserver(() => layout()).observe(els.stage.parentElement);
+  new ResizeObserver(() => layout()).observe(/** @type {HTMLElement} */ (els.stage.parentElement));
 
   const cfg = loadConfig();
   renderer = new RenderClient('worker.js');
   renderer.onEvent = onWorkerEvent;
   setBusy('Starting the renderer…');
   try {
-    await renderer.call('init');
+    await renderer.call('init', {});
   } catch (err) {
     setBusy('');
-    setMsg(els.imageMsg, `The renderer couldn't start: ${err.message}. Reload to try again.`);
+    setMsg(els.imageMsg, `The renderer couldn't start: ${messageOf(err)}. Reload to try again.`);
     document.documentElement.dataset.renderer = 'failed';
     return;
   }
@@ -615,7 +643,7 @@ async function main() {
   setBusy('');
   await cfg;
   document.documentElement.dataset.ready = 'true';
-  document.dispatchEvent(new CustomEvent('memeforge:ready', { detail: { at: performance.now() } }));
+  instrument.emit('ready', { at: performance.now() });
 }
 
 main();

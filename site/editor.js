@@ -1,20 +1,36 @@
+// @ts-check
 // The caption editor: a card of controls per box in the panel, and a draggable, resizable outline
 // per box over the preview (pointer events, so mouse, pen and touch alike; arrow keys too).
 // It edits the spec in place and calls onChange(event) after every change.
 
-import { MAX_BOXES, MIN_BOX, clamp, defaultBox, normalizeBox } from './spec.js';
+import { MAX_BOXES, MIN_BOX, RANGES, clamp, defaultBox, normalizeBox } from './spec.js';
+import { fonts as BUNDLED_FONTS } from './contract.js';
+
+/** @typedef {import('./spec.js').Box} Box */
+/** @typedef {import('./spec.js').EditorSpec} EditorSpec */
+/** @typedef {{ name: string, label: string }} FontChoice */
 
 const KEY_STEP = 0.01;
+// The sliders and the size field span the renderer's ranges, in percent and degrees. The size
+// field's floor is the editor's own: smaller than 1 % of the image is not a caption.
+const SIZE_PCT = { min: 1, max: RANGES.size.max * 100 };
+const OUTLINE_PCT = { min: RANGES.outlineWidth.min * 100, max: RANGES.outlineWidth.max * 100 };
 
+/** @param {unknown} c */
 function hex6(c) {
   if (typeof c !== 'string') return '#000000';
   if (/^#[0-9a-f]{3}$/i.test(c)) return '#' + [...c.slice(1)].map((d) => d + d).join('');
   if (/^#[0-9a-f]{6}([0-9a-f]{2})?$/i.test(c)) return c.slice(0, 7);
   return '#000000';
 }
+/** @param {number} v */
 const pct = (v, digits = 1) => `${(v * 100).toFixed(digits).replace(/\.0+$/, '')}%`;
 
 export class Editor {
+  /**
+   * @param {{ list: HTMLElement, overlay: HTMLElement, template: HTMLTemplateElement, addButton: HTMLButtonElement,
+   *   onChange: (event: Event) => void, onSelect?: (i: number) => void }} parts
+   */
   constructor({ list, overlay, template, addButton, onChange, onSelect }) {
     this.list = list;
     this.overlay = overlay;
@@ -22,51 +38,61 @@ export class Editor {
     this.addButton = addButton;
     this.onChange = onChange;
     this.onSelect = onSelect || (() => {});
+    /** @type {EditorSpec} */
     this.spec = { boxes: [] };
-    this.fonts = [{ name: 'anton', label: 'Anton (built in)' }];
+    /** @type {FontChoice[]} */
+    this.fonts = [{ name: BUNDLED_FONTS[0].name, label: BUNDLED_FONTS[0].label }];
     this.selected = 0;
+    /** @type {HTMLElement[]} */
     this.cards = [];
+    /** @type {HTMLElement[]} */
     this.outlines = [];
     addButton.addEventListener('click', (e) => this.add(e));
   }
 
+  /** @param {EditorSpec} spec @param {number} [selected] */
   setSpec(spec, selected = 0) {
     this.spec = spec;
     this.selected = clamp(selected, 0, Math.max(0, spec.boxes.length - 1));
     this.rebuild();
   }
 
+  /** @param {FontChoice[]} fonts */
   setFonts(fonts) {
     this.fonts = fonts;
-    this.cards.forEach((card, i) => this.fillFontSelect(card.querySelector('[data-k="font"]'), this.spec.boxes[i].font));
+    this.cards.forEach((card, i) => this.fillFontSelect(field(card, 'font'), this.spec.boxes[i].font));
   }
 
+  /** @param {HTMLSelectElement | HTMLInputElement | HTMLTextAreaElement} sel @param {string} current */
   fillFontSelect(sel, current) {
     sel.replaceChildren(...this.fonts.map((f) => new Option(f.label, f.name)));
     if (!this.fonts.some((f) => f.name === current)) sel.append(new Option(`${current} (not loaded)`, current));
     sel.value = current;
   }
 
+  /** @param {Event} event */
   add(event) {
     if (this.spec.boxes.length >= MAX_BOXES) return;
     this.spec.boxes.push(defaultBox('middle'));
     this.selected = this.spec.boxes.length - 1;
     this.rebuild();
-    const ta = this.cards[this.selected].querySelector('textarea');
+    const ta = /** @type {HTMLTextAreaElement} */ (this.cards[this.selected].querySelector('textarea'));
     ta.focus();
     ta.select();
     this.onChange(event);
   }
 
+  /** @param {number} i @param {Event} event */
   remove(i, event) {
     this.spec.boxes.splice(i, 1);
     this.selected = clamp(i, 0, Math.max(0, this.spec.boxes.length - 1));
     this.rebuild();
-    if (this.cards.length) this.cards[this.selected].querySelector('textarea').focus();
+    if (this.cards.length) field(this.cards[this.selected], 'text').focus();
     else this.addButton.focus();
     this.onChange(event);
   }
 
+  /** @param {number} i */
   select(i) {
     if (i === this.selected && this.cards[i] && this.cards[i].classList.contains('selected')) return;
     this.selected = i;
@@ -85,23 +111,28 @@ export class Editor {
     this.select(this.selected);
   }
 
+  /** @param {number} i */
   describe(i) {
     const t = this.spec.boxes[i].text.trim();
     return `Caption ${i + 1}${t ? `: ${t.length > 40 ? t.slice(0, 40) + '…' : t}` : ' (empty)'}`;
   }
 
+  /** @param {Box} b @param {number} i @returns {HTMLElement} */
   makeCard(b, i) {
-    const card = this.template.content.firstElementChild.cloneNode(true);
+    const card = /** @type {HTMLElement} */ (/** @type {Element} */ (this.template.content.firstElementChild).cloneNode(true));
     const id = `box-${i}`;
     card.dataset.index = String(i);
-    card.querySelector('.badge').textContent = String(i + 1);
-    card.querySelector('.title-text').textContent = `Caption ${i + 1}`;
-    card.querySelectorAll('label[data-for]').forEach((l) => { l.htmlFor = `${id}-${l.dataset.for}`; });
-    const rm = card.querySelector('[data-act="remove"]');
+    /** @type {HTMLElement} */ (card.querySelector('.badge')).textContent = String(i + 1);
+    /** @type {HTMLElement} */ (card.querySelector('.title-text')).textContent = `Caption ${i + 1}`;
+    card.querySelectorAll('label[data-for]').forEach((l) => { const label = /** @type {HTMLLabelElement} */ (l); label.htmlFor = `${id}-${label.dataset.for}`; });
+    const rm = /** @type {HTMLButtonElement} */ (card.querySelector('[data-act="remove"]'));
     rm.setAttribute('aria-label', `Remove caption ${i + 1}`);
     rm.addEventListener('click', (e) => this.remove(i, e));
-    card.querySelectorAll('[data-k]').forEach((el) => { el.id = `${id}-${el.dataset.k}`; });
-    this.fillFontSelect(card.querySelector('[data-k="font"]'), b.font);
+    card.querySelectorAll('[data-k]').forEach((el) => { el.id = `${id}-${/** @type {HTMLElement} */ (el).dataset.k}`; });
+    Object.assign(field(card, 'sizePct'), { min: String(SIZE_PCT.min), max: String(SIZE_PCT.max) });
+    Object.assign(field(card, 'outlinePct'), { min: String(OUTLINE_PCT.min), max: String(OUTLINE_PCT.max) });
+    Object.assign(field(card, 'rotation'), { min: String(RANGES.rotation.min), max: String(RANGES.rotation.max) });
+    this.fillFontSelect(field(card, 'font'), b.font);
     this.fillCard(card, b);
 
     card.addEventListener('focusin', () => this.select(i));
@@ -110,29 +141,31 @@ export class Editor {
     return card;
   }
 
+  /** @param {HTMLElement} card @param {Box} b */
   fillCard(card, b) {
-    const q = (k) => card.querySelector(`[data-k="${k}"]`);
+    const q = (/** @type {string} */ k) => field(card, k);
     if (q('text').value !== b.text) q('text').value = b.text;
     q('font').value = b.font;
     q('sizeMode').value = b.size === 'auto' ? 'auto' : 'fixed';
     q('sizePct').value = b.size === 'auto' ? '8' : String(Math.round(b.size * 1000) / 10);
-    q('sizePct').closest('.field').hidden = b.size === 'auto';
+    /** @type {HTMLElement} */ (q('sizePct').closest('.field')).hidden = b.size === 'auto';
     q('align').value = b.align;
     q('valign').value = b.valign;
     q('fill').value = hex6(b.fill);
     q('outline').value = hex6(b.outline);
     q('outlinePct').value = String(b.outlineWidth * 100);
-    card.querySelector('[data-out="outlineWidth"]').textContent = pct(b.outlineWidth);
+    /** @type {HTMLElement} */ (card.querySelector('[data-out="outlineWidth"]')).textContent = pct(b.outlineWidth);
     q('outlinePct').setAttribute('aria-valuetext', `${pct(b.outlineWidth)} of the image height`);
     q('rotation').value = String(b.rotation);
-    card.querySelector('[data-out="rotation"]').textContent = `${b.rotation}°`;
+    /** @type {HTMLElement} */ (card.querySelector('[data-out="rotation"]')).textContent = `${b.rotation}°`;
     q('rotation').setAttribute('aria-valuetext', `${b.rotation} degrees`);
-    q('upper').checked = b.transform === 'upper';
+    /** @type {HTMLInputElement} */ (q('upper')).checked = b.transform === 'upper';
   }
 
+  /** @param {HTMLElement} card @param {number} i @param {Event} event */
   fromCard(card, i, event) {
     const b = this.spec.boxes[i];
-    const el = event.target;
+    const el = /** @type {HTMLInputElement} */ (event.target);
     const k = el.dataset && el.dataset.k;
     if (!k) return;
     switch (k) {
@@ -142,15 +175,15 @@ export class Editor {
       case 'sizePct': {
         const v = Number(el.value);
         if (!Number.isFinite(v) || v <= 0) return; // leave the last good size while the field is being typed in
-        b.size = clamp(v, 1, 50) / 100;
+        b.size = clamp(v, SIZE_PCT.min, SIZE_PCT.max) / 100;
         break;
       }
-      case 'align': b.align = el.value; break;
-      case 'valign': b.valign = el.value; break;
+      case 'align': b.align = /** @type {Box['align']} */ (el.value); break;
+      case 'valign': b.valign = /** @type {Box['valign']} */ (el.value); break;
       case 'fill': b.fill = el.value; break;
       case 'outline': b.outline = el.value; break;
-      case 'outlinePct': b.outlineWidth = clamp(Number(el.value), 0, 2) / 100; break;
-      case 'rotation': b.rotation = clamp(Math.round(Number(el.value)), -180, 180); break;
+      case 'outlinePct': b.outlineWidth = clamp(Number(el.value), OUTLINE_PCT.min, OUTLINE_PCT.max) / 100; break;
+      case 'rotation': b.rotation = clamp(Math.round(Number(el.value)), RANGES.rotation.min, RANGES.rotation.max); break;
       case 'upper': b.transform = el.checked ? 'upper' : 'none'; break;
       default: return;
     }
@@ -159,6 +192,7 @@ export class Editor {
     this.onChange(event);
   }
 
+  /** @param {Box} b @param {number} i */
   makeOutline(b, i) {
     const el = document.createElement('div');
     el.className = 'box';
@@ -183,11 +217,13 @@ export class Editor {
     return el;
   }
 
+  /** @param {number} i @param {HTMLElement} [el] */
   labelOutline(i, el = this.outlines[i]) {
     if (!el) return;
     el.setAttribute('aria-label', `${this.describe(i)}. Arrow keys move, Shift and arrow keys resize, Enter edits the text.`);
   }
 
+  /** @param {number} i @param {HTMLElement} [el] */
   placeOutline(i, el = this.outlines[i]) {
     const b = this.spec.boxes[i];
     if (!el || !b) return;
@@ -198,15 +234,17 @@ export class Editor {
     el.style.transform = b.rotation ? `rotate(${b.rotation}deg)` : '';
   }
 
+  /** @param {KeyboardEvent} e @param {number} i */
   onKey(e, i) {
     const b = this.spec.boxes[i];
     if (e.key === 'Enter') {
       e.preventDefault();
-      const card = this.cards[i];
-      card.querySelector('textarea').focus();
+      field(this.cards[i], 'text').focus();
       return;
     }
-    const d = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[e.key];
+    /** @type {Record<string, [number, number]>} */
+    const arrows = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    const d = arrows[e.key];
     if (!d || e.altKey || e.ctrlKey || e.metaKey) return;
     e.preventDefault();
     if (e.shiftKey) {
@@ -221,6 +259,7 @@ export class Editor {
     this.onChange(e);
   }
 
+  /** @param {PointerEvent} e @param {number} i @param {'move' | 'resize'} mode */
   startDrag(e, i, mode) {
     if (e.button !== 0 && e.pointerType === 'mouse') return;
     e.preventDefault(); // no text selection, no native drag; focus is set by hand below
@@ -232,7 +271,7 @@ export class Editor {
     const start = { px: e.clientX, py: e.clientY, x: b.x, y: b.y, w: b.w, h: b.h };
     const rad = (b.rotation * Math.PI) / 180;
     try { el.setPointerCapture(e.pointerId); } catch { /* synthetic pointers may not be capturable */ }
-    const move = (ev) => {
+    const move = (/** @type {PointerEvent} */ ev) => {
       if (ev.pointerId !== e.pointerId) return;
       const was = { x: b.x, y: b.y, w: b.w, h: b.h };
       let dx = ev.clientX - start.px;
@@ -255,7 +294,7 @@ export class Editor {
     };
     // No change is reported when the pointer lets go: each move already reported its own, and a
     // plain click (no move) changes nothing.
-    const end = (ev) => {
+    const end = (/** @type {PointerEvent} */ ev) => {
       if (ev.pointerId !== e.pointerId) return;
       el.removeEventListener('pointermove', move);
       el.removeEventListener('pointerup', end);
@@ -265,4 +304,10 @@ export class Editor {
     el.addEventListener('pointerup', end);
     el.addEventListener('pointercancel', end);
   }
+}
+
+/** The control of a card for the field k (data-k), which the template has.
+ *  @param {HTMLElement} card @param {string} k */
+function field(card, k) {
+  return /** @type {HTMLInputElement} */ (card.querySelector(`[data-k="${k}"]`));
 }

@@ -1,35 +1,43 @@
+// @ts-check
 // Getting an image in: type check by the file's first bytes (a name or a browser-given type can lie,
-// and pasted images have no name), size check against the upload limit, clear messages.
+// and pasted images have no name), size check against the upload limit, clear messages. The formats
+// and their magic bytes are the renderer's (contract.js); its refusals arrive as error codes.
 
-export const ACCEPTED = 'JPEG, PNG, GIF or WebP';
+import { image } from './contract.js';
+
+const labels = image.formats.map((f) => f.label);
+export const ACCEPTED = `${labels.slice(0, -1).join(', ')} or ${labels.at(-1)}`;
+/** the file input's accept attribute */
+export const ACCEPT_TYPES = image.formats.map((f) => f.mime).join(',');
 
 export class InputError extends Error {}
 
-// sniff returns the image type of bytes, or '' when they are not one memeforge opens.
+/** The media type of bytes, or '' when they are not a format memeforge opens.
+ *  @param {Uint8Array} b @returns {string} */
 export function sniff(b) {
-  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
-  if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47 &&
-      b[4] === 0x0d && b[5] === 0x0a && b[6] === 0x1a && b[7] === 0x0a) return 'image/png';
-  if (b.length >= 6 && b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38 &&
-      (b[4] === 0x37 || b[4] === 0x39) && b[5] === 0x61) return 'image/gif';
-  if (b.length >= 12 && b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46 &&
-      b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) return 'image/webp';
-  return '';
+  const at = (/** @type {{ offset: number, bytes: readonly number[] }} */ m) =>
+    b.length >= m.offset + m.bytes.length && m.bytes.every((v, i) => b[m.offset + i] === v);
+  const f = image.formats.find((f) => f.magic.some((sig) => sig.every(at)));
+  return f ? f.mime : '';
 }
 
+/** @param {number} n */
 export function formatBytes(n) {
   if (n < 1024) return `${n} bytes`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
   return `${(n / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
 }
 
+/** @type {Record<string, string>} */
 const KNOWN_OTHER = {
   'image/heic': 'HEIC', 'image/heif': 'HEIF', 'image/avif': 'AVIF', 'image/svg+xml': 'SVG',
   'image/bmp': 'BMP', 'image/tiff': 'TIFF',
 };
 
-// readImage checks a File/Blob and returns its bytes and sniffed type, or throws an InputError
-// whose message is meant for the person who chose the file.
+/** Checks a File/Blob and returns its bytes and sniffed type, or throws an InputError whose
+ *  message is meant for the person who chose the file.
+ *  @param {Blob & { name?: string }} file @param {number} maxBytes
+ *  @returns {Promise<{ bytes: Uint8Array, type: string, name: string }>} */
 export async function readImage(file, maxBytes) {
   const name = file.name ? `“${file.name}”` : 'The pasted image';
   if (file.size === 0) throw new InputError(`${name} is empty.`);
@@ -46,7 +54,8 @@ export async function readImage(file, maxBytes) {
   return { bytes, type, name: file.name || 'pasted image' };
 }
 
-// firstFile picks the first file from a DataTransfer (drop or paste); null if none.
+/** The first file of a DataTransfer (drop or paste); null if none.
+ *  @param {DataTransfer | null} dt @returns {File | null} */
 export function firstFile(dt) {
   if (!dt) return null;
   if (dt.files && dt.files.length) return dt.files[0];
@@ -59,17 +68,26 @@ export function firstFile(dt) {
   return null;
 }
 
-// explainDecodeError turns the renderer's decode error into words for people; the renderer's own
-// text is kept at the end for anyone reporting a problem.
-export function explainDecodeError(name, message) {
+/** @typedef {import('./contract.js').ErrorCode} ErrorCode */
+
+/** Words for people for each way the renderer refuses an image, by error code; the renderer's own
+ *  text is kept at the end for anyone reporting a problem. Codes not listed get the generic words.
+ *  @type {Partial<Record<ErrorCode, (label: string, err: { message: string, width?: number, height?: number }) => string>>} */
+export const DECODE_MESSAGES = {
+  image_too_large: (label, err) => {
+    const mp = (/** @type {number} */ n) => `${Math.round(n / 1e6)} megapixels`;
+    const size = err.width && err.height ? ` is ${err.width} × ${err.height} pixels (${mp(err.width * err.height)});` : ' is too big:';
+    return `${label}${size} memeforge opens images up to ${mp(image.maxPixels)}. Choose a smaller image.`;
+  },
+  image_corrupt: (label, err) => `${label} looks damaged or incomplete: its image data can't be decoded. (${err.message})`,
+  image_empty: (label, err) => `${label} has no pixels to draw on. (${err.message})`,
+  unsupported_format: (label) => `${label} isn't an image memeforge can open. Use ${ACCEPTED}.`,
+};
+
+/** Turns the renderer's refusal of an image into words for people.
+ *  @param {string} name @param {{ code?: string, message: string, width?: number, height?: number }} err */
+export function explainDecodeError(name, err) {
   const label = `“${name}”`;
-  const big = /(\d+)x(\d+) is (\d+) pixels, over the limit of (\d+)/.exec(message);
-  if (big) {
-    const mp = (n) => `${Math.round(Number(n) / 1e6)} megapixels`;
-    return `${label} is ${big[1]} × ${big[2]} pixels (${mp(big[3])}); memeforge opens images up to ${mp(big[4])}. Choose a smaller image.`;
-  }
-  if (/corrupt or truncated/.test(message)) return `${label} looks damaged or incomplete: its image data can't be decoded. (${message})`;
-  if (/empty image|no pixels|0x0/.test(message)) return `${label} has no pixels to draw on. (${message})`;
-  if (/unsupported image format/.test(message)) return `${label} isn't an image memeforge can open. Use ${ACCEPTED}.`;
-  return `Couldn't open ${label}: ${message}`;
+  const words = err.code ? DECODE_MESSAGES[/** @type {ErrorCode} */ (err.code)] : undefined;
+  return words ? words(label, err) : `Couldn't open ${label}: ${err.message}`;
 }

@@ -3,18 +3,33 @@
 // Load it in a Web Worker: importScripts("wasm_exec.js"), then
 //   const go = new Go();
 //   const { instance } = await WebAssembly.instantiateStreaming(fetch("memeforge.wasm"), go.importObject);
-//   go.run(instance);            // never resolves: the module stays alive
-//   // globalThis.memeforge is now set
+//   self.addEventListener("memeforge:ready", ...);   // dispatched once globalThis.memeforge is set
+//   go.run(instance);            // resolves only if the module exits
 //
 // Every method returns a Promise and runs one call at a time. A wrong argument
 // (count or type), a bad spec, an undecodable image or a Go panic rejects the
-// Promise with an Error whose message starts "memeforge.<method>: "; the
+// Promise with a MemeforgeError: its code says what kind of failure it is (the
+// codes are Go's table, meme.ErrorCode, generated into contract.js), its
+// message (starting "memeforge.<method>: ") is for people and may change. The
 // module keeps working afterwards. Bytes passed in are copied, so the caller
 // may reuse or transfer its arrays once the call has returned.
+//
+// Limits, option values, defaults, font names and image formats are not
+// repeated here: contract.js has them, generated from the Go packages.
+
+import type { ErrorCode } from "./contract.js";
+export type { ErrorCode };
+
+export interface MemeforgeError extends Error {
+  code: ErrorCode;
+  /** with code "image_too_large": the image's size from its header */
+  width?: number;
+  height?: number;
+}
 
 /** A meme spec: caption boxes drawn in order. Fractions are of the image:
  *  x and w of its width; y, h, size, minSize and outlineWidth of its height.
- *  Unknown fields are an error. Limits: 20 boxes, 500 characters a box. */
+ *  Unknown fields are an error. Limits, ranges and defaults: contract.js `spec`. */
 export interface MemeSpec {
   boxes: CaptionBox[];
 }
@@ -26,7 +41,7 @@ export interface CaptionBox {
   align?: "left" | "center" | "right";
   /** default "middle" */
   valign?: "top" | "middle" | "bottom";
-  /** "anton" (built in, default), "dejavu" / "droid" once added, or any addFont name */
+  /** a bundled font (contract.js `fonts`; the first is built in and the default) or any addFont name */
   font?: string;
   /** "auto" (default): the largest size at which the wrapped text fits; or a number in (0, 1] */
   size?: "auto" | number;
@@ -36,11 +51,11 @@ export interface CaptionBox {
   fill?: string;
   /** default "#000000" */
   outline?: string;
-  /** visible outline thickness outside the glyphs, 0..0.1; 0 or absent: no outline */
+  /** visible outline thickness outside the glyphs; 0 or absent: no outline */
   outlineWidth?: number;
   /** default "none" */
   transform?: "upper" | "none";
-  /** degrees clockwise about the box centre, -360..360 */
+  /** degrees clockwise about the box centre */
   rotation?: number;
 }
 
@@ -49,6 +64,31 @@ export interface ImageInfo {
   width: number;
   height: number;
   format: "jpeg" | "png" | "gif" | "webp";
+  /** the file is an animation (a GIF of 2+ frames, an APNG, an animated WebP), read from its headers */
+  animated: boolean;
+  /** only the first frame is used (always so for loadImage): for an animated GIF call loadAnimation
+   *  to play it; for APNG and animated WebP tell the person only the first frame is used */
+  firstFrameOnly: boolean;
+}
+
+/** An animated GIF as loadAnimation decoded it. */
+export interface AnimationInfo {
+  /** the logical screen: every frame's size */
+  width: number;
+  height: number;
+  /** number of frames, 1..2000 */
+  frames: number;
+  /** each frame's display time in ms, as browsers play it (a stored 0 or 10 ms plays as 100 ms) */
+  delays: number[];
+  /** as stored: 0 loops forever, -1 no loop extension (plays once), n > 0 plays n+1 times */
+  loopCount: number;
+  /** how many times to play; 0 = forever */
+  plays: number;
+}
+
+export interface AnimationFrameResult extends RenderResult {
+  /** the frame index that was rendered */
+  frame: number;
 }
 
 export interface FontInfo {
@@ -61,7 +101,7 @@ export interface RenderResult {
   width: number;
   height: number;
   /** width*height*4 bytes, RGBA, straight (not premultiplied) alpha: new ImageData(pixels, width, height) */
-  pixels: Uint8ClampedArray;
+  pixels: Uint8ClampedArray<ArrayBuffer>;
   /** characters no loaded font covers (drawn as a box), each once */
   missing: string[];
   /** indexes of boxes whose text does not fit even at its minimum or fixed size */
@@ -81,11 +121,13 @@ export interface PreviewResult extends RenderResult {
 }
 
 export interface Memeforge {
-  /** Decodes JPEG, PNG, GIF (first frame) or WebP, upright by EXIF; replaces the previous image.
-   *  Rejects images over 50 megapixels (checked from the header), 0x0 and corrupt files. */
+  /** Decodes JPEG, PNG, GIF (first frame) or WebP (contract.js `image.formats`), upright by EXIF;
+   *  replaces the previous image. Rejects images over `image.maxPixels` (checked from the header:
+   *  "image_too_large", with width and height), 0x0 ("image_empty"), corrupt ("image_corrupt") and
+   *  other files ("unsupported_format"). */
   loadImage(bytes: Uint8Array): Promise<ImageInfo>;
   /** Adds a TTF/OTF font under name (lower-cased); fallback=true also appends it to the
-   *  per-character fallback list ("dejavu", then "droid", as the site fetches them). */
+   *  per-character fallback list (the bundled fallbacks, in contract.js order). */
   addFont(name: string, bytes: Uint8Array, fallback: boolean): Promise<FontInfo>;
   /** Renders specJSON over the image scaled to width x height (integers >= 1). The scaled image
    *  and each unchanged caption are cached, so typing re-rasterizes only the edited caption.
@@ -96,14 +138,32 @@ export interface Memeforge {
   renderFinal(specJSON: string): Promise<RenderResult>;
   /** Renders at full resolution and encodes with Go's encoder; quality 1-100 for "jpeg"
    *  (ignored for "png"). The site prefers canvas convertToBlob on renderFinal's pixels: faster. */
-  encode(specJSON: string, format: "png" | "jpeg", quality: number): Promise<Uint8Array>;
-  /** Characters of specJSON that no loaded font covers: fetch the fallbacks when non-empty. */
+  encode(specJSON: string, format: "png" | "jpeg", quality: number): Promise<Uint8Array<ArrayBuffer>>;
+  /** Decodes every frame of a GIF and makes it the image (limits are checked from the file's blocks
+   *  before decoding: 2000 frames, 200 megapixels as frames x screen, 50 megapixels a frame; a rejection
+   *  carries err.code). renderPreview/renderFinal/encode then draw on its first frame.
+   *  The page plays it by asking for renderAnimationFrame(spec, i, w, h) every delays[i] ms. */
+  loadAnimation(bytes: Uint8Array): Promise<AnimationInfo>;
+  /** Frame i (0-based, as shown: disposal and transparency applied) scaled to width x height with the
+   *  captions on top. Captions are rasterized once per size and reused for every frame, so a playing
+   *  preview costs one frame's composition and scale; a caption edit shows on the next frame asked for.
+   *  Always the whole frame (no `have`/`changed` as in renderPreview). */
+  renderAnimationFrame(specJSON: string, frame: number, width: number, height: number): Promise<AnimationFrameResult>;
+  /** Every frame captioned at full size, encoded as an animated GIF with the source's delays, loop
+   *  count, disposal and transparency: Download as .gif, Publish as image/gif. */
+  finalGIF(specJSON: string): Promise<Uint8Array<ArrayBuffer>>;
+  /** Characters of specJSON that no loaded font covers. */
   missingGlyphs(specJSON: string): Promise<string[]>;
+  /** Names of the bundled fonts (contract.js `fonts`) specJSON needs and the module does not
+   *  have yet: those its boxes name, and for each character no loaded font covers, the first
+   *  fallback that does. Fetch and addFont them (fallbacks with fallback=true) before rendering. */
+  fontsNeeded(specJSON: string): Promise<string[]>;
   /** build version (git describe) */
   readonly version: string;
 }
 
 declare global {
   // Set by the module once go.run(instance) has started it.
-  var memeforge: Memeforge;
+  var memeforge: Memeforge | undefined;
+  interface WorkerGlobalScopeEventMap { "memeforge:ready": Event }
 }

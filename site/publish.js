@@ -1,22 +1,36 @@
+// @ts-check
 // Publishing: two policies from the signer (POST {signPath}), then two browser uploads straight to
 // the bucket (multipart form: the policy's fields, then the file last), with progress, and retries
 // with backoff for transient failures (network errors, 5xx, 429). What already succeeded is recorded
 // in `pub` by the caller's onSaved, so pressing Publish again finishes the job instead of starting
 // over.
 
+import { upload as uploadRules } from './contract.js';
+
 export class PublishError extends Error {}
 
+/** What is already published for the image, kept with the document.
+ *  @typedef {{ original: { key: string } | null, meme: { key: string, publicUrl: string, for: string } | null }} PublishRecord */
+/** The signer's answer (signer.Response). @typedef {{ url: string, fields: Record<string, string>, key: string, expiresAt: string, publicUrl?: string }} Signature */
+/** @typedef {{ status: number, retryAfter: string | null, text: string }} HTTPResult */
+/** @typedef {(why: string, n: number, wait: number) => void} OnRetry */
+
 const RETRY_DELAYS_MS = [500, 1500, 4000]; // so 4 tries in all
-const EXT = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp' };
+/** @param {string} type */
+const extOf = (type) => uploadRules.types.find((t) => t.contentType === type)?.ext || 'bin';
 
 export const OFFLINE_MESSAGE = 'Publishing needs a connection, and this device is offline. Your meme is kept here — press Publish again when you are back online.';
 
+/** @param {number} ms */
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** @param {number} ms */
 const jitter = (ms) => Math.round(ms * (0.75 + Math.random() * 0.5));
+/** @param {number} status */
 const transient = (status) => status === 429 || status >= 500;
 
 class NetworkError extends Error {}
 
+/** @param {() => Promise<HTTPResult>} attempt @param {{ onRetry: OnRetry }} opts @returns {Promise<HTTPResult>} */
 async function withRetries(attempt, { onRetry }) {
   for (let i = 0; ; i++) {
     try {
@@ -36,6 +50,8 @@ async function withRetries(attempt, { onRetry }) {
   }
 }
 
+/** @param {string} signPath @param {{ kind: string, contentType: string, size: number }} body @param {OnRetry} onRetry
+ *  @returns {Promise<Signature>} */
 async function sign(signPath, body, onRetry) {
   const label = body.kind === 'meme' ? 'the meme' : 'the original image';
   let res;
@@ -48,7 +64,7 @@ async function sign(signPath, body, onRetry) {
           cache: 'no-store', credentials: 'same-origin',
         });
       } catch (err) {
-        throw new NetworkError(err.message);
+        throw new NetworkError(err instanceof Error ? err.message : String(err));
       }
       return { status: r.status, retryAfter: r.headers.get('retry-after'), text: await r.text() };
     }, { onRetry });
@@ -59,6 +75,7 @@ async function sign(signPath, body, onRetry) {
     }
     throw err;
   }
+  /** @type {any} */
   let json = null;
   try { json = JSON.parse(res.text); } catch { /* reported below */ }
   if (res.status !== 200) {
@@ -74,6 +91,8 @@ async function sign(signPath, body, onRetry) {
   return json;
 }
 
+/** @param {string} url @param {FormData} form @param {(loaded: number, total: number) => void} onProgress
+ *  @returns {Promise<HTTPResult>} */
 function xhrPost(url, form, onProgress) {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -82,7 +101,7 @@ function xhrPost(url, form, onProgress) {
     xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded, e.total); };
     // getAllResponseHeaders lists only the headers CORS exposes (asking for another by name logs
     // an error in the console).
-    const header = (name) => {
+    const header = (/** @type {string} */ name) => {
       const m = new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(xhr.getAllResponseHeaders());
       return m ? m[1].trim() : null;
     };
@@ -94,8 +113,9 @@ function xhrPost(url, form, onProgress) {
 }
 
 // storageError turns an S3 XML error body into words.
+/** @param {string} text @param {number} status */
 function storageError(text, status) {
-  const pick = (tag) => {
+  const pick = (/** @type {string} */ tag) => {
     const m = new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(text || '');
     return m ? m[1].trim() : '';
   };
@@ -105,6 +125,8 @@ function storageError(text, status) {
   return `HTTP ${status}`;
 }
 
+/** @param {Signature} sig @param {Blob} blob @param {string} type @param {'original' | 'meme'} label
+ *  @param {(loaded: number) => void} progress @param {OnRetry} onRetry */
 async function upload(sig, blob, type, label, progress, onRetry) {
   const attempt = async () => {
     const form = new FormData();
@@ -114,7 +136,7 @@ async function upload(sig, blob, type, label, progress, onRetry) {
       if (k.toLowerCase() === 'content-type') hasType = true;
     }
     if (!hasType) form.append('Content-Type', type);
-    form.append('file', blob, `${label}.${EXT[type] || 'bin'}`); // the file must be the last field
+    form.append('file', blob, `${label}.${extOf(type)}`); // the file must be the last field
     return xhrPost(sig.url, form, progress);
   };
   let res;
@@ -136,30 +158,34 @@ async function upload(sig, blob, type, label, progress, onRetry) {
 //   pub: {original: {key}|null, meme: {key, publicUrl, for}|null} — mutated, then onSaved() is called
 //   original: {blob, type}; memeFor: identity of the meme the page shows now
 //   renderMeme(): Promise<{blob, type}> — only called when the meme must be uploaded
+/**
+ * @param {{ signPath: string, pub: PublishRecord, original: { blob: Blob, type: string }, memeFor: string,
+ *   renderMeme: () => Promise<{ blob: Blob, type: string }>, onProgress: (frac: number | null, label?: string) => void,
+ *   onSaved: () => void }} job
+ * @returns {Promise<string>}
+ */
 export async function publish({ signPath, pub, original, memeFor, renderMeme, onProgress, onSaved }) {
   if (navigator.onLine === false) throw new PublishError(OFFLINE_MESSAGE);
   const needOriginal = !pub.original;
   const needMeme = !(pub.meme && pub.meme.for === memeFor);
-  if (!needOriginal && !needMeme) return pub.meme.publicUrl;
+  if (!needOriginal && pub.meme && !needMeme) return pub.meme.publicUrl;
 
+  /** @type {OnRetry} */
   const onRetry = (why, n, wait) => onProgress(null, `Trouble connecting (${why}); trying again in ${(wait / 1000).toFixed(1)} s (retry ${n} of ${RETRY_DELAYS_MS.length})…`);
 
-  let meme = null;
-  if (needMeme) {
-    onProgress(0, 'Rendering the full-size meme…');
-    meme = await renderMeme();
-  }
+  /** @type {{ blob: Blob, type: string } | null} */
+  const meme = needMeme ? (onProgress(0, 'Rendering the full-size meme…'), await renderMeme()) : null;
   onProgress(0, 'Asking for upload permission…');
   const [origSig, memeSig] = await Promise.all([
     needOriginal ? sign(signPath, { kind: 'original', contentType: original.type, size: original.blob.size }, onRetry) : null,
-    needMeme ? sign(signPath, { kind: 'meme', contentType: meme.type, size: meme.blob.size }, onRetry) : null,
+    meme ? sign(signPath, { kind: 'meme', contentType: meme.type, size: meme.blob.size }, onRetry) : null,
   ]);
 
-  const total = (needOriginal ? original.blob.size : 0) + (needMeme ? meme.blob.size : 0);
+  const total = (origSig ? original.blob.size : 0) + (meme ? meme.blob.size : 0);
   let done = 0;
-  const progress = (label) => (loaded) => onProgress(Math.min(1, (done + loaded) / total), label);
+  const progress = (/** @type {string} */ label) => (/** @type {number} */ loaded) => onProgress(Math.min(1, (done + loaded) / total), label);
 
-  if (needOriginal) {
+  if (origSig) {
     const label = 'Uploading the original image…';
     onProgress(done / total, label);
     await upload(origSig, original.blob, original.type, 'original', progress(label), onRetry);
@@ -167,14 +193,14 @@ export async function publish({ signPath, pub, original, memeFor, renderMeme, on
     pub.original = { key: origSig.key };
     onSaved();
   }
-  if (needMeme) {
+  if (meme && memeSig) {
     const label = 'Uploading the meme…';
     onProgress(done / total, label);
     await upload(memeSig, meme.blob, meme.type, 'meme', progress(label), onRetry);
     done += meme.blob.size;
-    pub.meme = { key: memeSig.key, publicUrl: memeSig.publicUrl, for: memeFor };
+    pub.meme = { key: memeSig.key, publicUrl: /** @type {string} */ (memeSig.publicUrl), for: memeFor };
     onSaved();
   }
   onProgress(1, 'Published.');
-  return pub.meme.publicUrl;
+  return /** @type {NonNullable<PublishRecord['meme']>} */ (pub.meme).publicUrl;
 }

@@ -1,19 +1,46 @@
-// The page's side of the render worker: request/response over postMessage, with ids.
+// @ts-check
+// The page's side of the render worker: request/response over postMessage, with ids, typed by
+// messages.d.ts. A failed request rejects with a RenderError carrying the module's error code.
+
+/** @typedef {import('./messages').Ops} Ops */
+/** @typedef {import('./messages').Reply} Reply */
+/** @typedef {import('./messages').ReplyError} ReplyError */
+/** @typedef {import('./messages').ClientEvent} ClientEvent */
+
+export class RenderError extends Error {
+  /** @param {ReplyError} e */
+  constructor(e) {
+    super(e.message);
+    this.code = e.code;
+    this.width = e.width;
+    this.height = e.height;
+  }
+}
 
 export class RenderClient {
+  /** @param {string} url */
   constructor(url = 'worker.js') {
     this.worker = new Worker(url);
     this.nextId = 1;
+    /** @type {Map<number, { resolve: (v: any) => void, reject: (e: Error) => void }>} */
     this.calls = new Map();
+    /** @type {(e: ClientEvent) => void} */
     this.onEvent = () => {};
     this.worker.onmessage = (e) => this.receive(e.data);
     this.worker.onerror = (e) => {
       e.preventDefault();
-      this.failAll(new Error(`the renderer failed: ${e.message || 'worker error'}`));
+      this.failAll(new RenderError({ code: 'worker', message: `the renderer failed: ${e.message || 'worker error'}` }));
     };
   }
 
-  call(op, args = {}, transfer = []) {
+  /**
+   * @template {keyof Ops} K
+   * @param {K} op
+   * @param {Ops[K]['args']} args
+   * @param {Transferable[]} [transfer]
+   * @returns {Promise<Ops[K]['result']>}
+   */
+  call(op, args, transfer = []) {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.calls.set(id, { resolve, reject });
@@ -21,14 +48,16 @@ export class RenderClient {
     });
   }
 
+  /** @param {Reply | import('./messages').WorkerEvent} m */
   receive(m) {
-    if (m.event) { this.onEvent(m); return; }
+    if ('event' in m) { this.onEvent(m); return; }
     const c = this.calls.get(m.id);
     if (!c) return;
     this.calls.delete(m.id);
-    if (m.ok) c.resolve(m.result); else c.reject(new Error(m.error));
+    if (m.ok) c.resolve(m.result); else c.reject(new RenderError(m.error));
   }
 
+  /** @param {Error} err */
   failAll(err) {
     for (const c of this.calls.values()) c.reject(err);
     this.calls.clear();

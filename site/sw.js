@@ -1,46 +1,45 @@
 // memeforge service worker: makes the editor work offline after one visit.
-// - Precaches the app shell, the WASM module, wasm_exec.js and the fonts under a cache named for
-//   this build (scripts/build-site.sh replaces the version with a content hash), and deletes every
-//   other memeforge cache on activate.
+// - Precaches every file of the site (the app shell, the WASM module, wasm_exec.js, contract.js and
+//   the fonts; scripts/build-site.sh writes the list in) under a cache named for this build (the
+//   version is a content hash), and deletes every other memeforge cache on activate.
 // - The page itself and config.json: network first (a deploy shows up at once), cache when offline
 //   or when the server answers with an error.
 // - The rest of the shell: cache first.
 // - /api/* and anything not in the shell (published memes, the bucket) is never touched or cached.
+// @ts-check
 'use strict';
 
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 const VERSION = '__BUILD_VERSION__';
 const CACHE = `memeforge-${VERSION}`;
-const SHELL = [
-  './', 'index.html', 'app.css', 'app.js', 'editor.js', 'spec.js', 'render.js', 'publish.js',
-  'storage.js', 'image-input.js', 'worker.js', 'wasm_exec.js', 'memeforge.wasm', 'config.json',
-  'manifest.webmanifest', 'icon.svg',
-  'fonts/Anton-Regular.ttf', 'fonts/DejaVuSans-Bold.ttf', 'fonts/DroidSansFallbackFull.ttf',
-];
+// Every file of the built site (scripts/build-site.sh writes the list in at the comment).
+const SHELL = ['./', /*__SHELL__*/];
 const NETWORK_FIRST = new Set(['', 'index.html', 'config.json']);
 const NETWORK_TIMEOUT_MS = 4000;
 
-const scope = new URL(self.registration.scope);
+const scope = new URL(sw.registration.scope);
+/** @param {URL} url */
 const rel = (url) => (url.pathname.startsWith(scope.pathname) ? url.pathname.slice(scope.pathname.length) : null);
 const SHELL_PATHS = new Set(SHELL.map((p) => (p === './' ? '' : p)));
 
-self.addEventListener('install', (event) => {
+sw.addEventListener('install', (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     // cache: 'reload' skips the HTTP cache so a new version never precaches stale files.
     await cache.addAll(SHELL.map((p) => new Request(p, { cache: 'reload' })));
-    await self.skipWaiting();
+    await sw.skipWaiting();
   })());
 });
 
-self.addEventListener('activate', (event) => {
+sw.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     const names = await caches.keys();
     await Promise.all(names.filter((n) => n.startsWith('memeforge-') && n !== CACHE).map((n) => caches.delete(n)));
-    await self.clients.claim();
+    await sw.clients.claim();
   })());
 });
 
-self.addEventListener('fetch', (event) => {
+sw.addEventListener('fetch', (event) => {
   const req = event.request;
   if (req.method !== 'GET') return;
   const url = new URL(req.url);
@@ -56,6 +55,7 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
+/** @param {Request} req @param {string} path @returns {Promise<Response>} */
 async function networkFirst(req, path) {
   const cache = await caches.open(CACHE);
   const key = path === '' ? 'index.html' : path;
@@ -80,6 +80,7 @@ async function networkFirst(req, path) {
   return resp || network; // nothing cached: let the page see the network's own answer or error
 }
 
+/** @param {Request} req */
 async function cacheFirst(req) {
   const hit = await caches.match(req, { cacheName: CACHE, ignoreSearch: true });
   if (hit) return hit;

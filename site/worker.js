@@ -1,23 +1,28 @@
+// @ts-check
 // The render worker: loads the Go renderer (wasm_exec.js + memeforge.wasm, global `memeforge`, see
-// memeforge.d.ts) and answers the page's messages one at a time. Previews that queue up behind
-// other work are coalesced: only the newest is rendered, the others are answered {stale: true}.
-// Pixel buffers go back to the page as transfers, never copies. Final images are encoded with the
-// browser's own encoder (OffscreenCanvas.convertToBlob), far faster than Go's.
+// memeforge.d.ts) and answers the page's messages (messages.d.ts) one at a time, in order; the page
+// coalesces previews (app.js), so every request here is one to do. Before a render it asks the
+// module which bundled fonts the spec needs and fetches those. Pixel buffers go back to the page
+// as transfers, never copies. Final images are encoded with the browser's own encoder
+// (OffscreenCanvas.convertToBlob), far faster than Go's.
 'use strict';
 importScripts('wasm_exec.js');
 
-const FALLBACK_FONTS = [
-  { name: 'dejavu', url: 'fonts/DejaVuSans-Bold.ttf' },
-  { name: 'droid', url: 'fonts/DroidSansFallbackFull.ttf' },
-];
-const loadedFonts = new Set(['anton']);
-const fontFailedAt = new Map(); // name -> time of the last failed fetch, to retry later, not at once
-const FONT_RETRY_MS = 10000;
+/** @typedef {import('./messages').Request} WorkerRequest */
+/** @typedef {import('./messages').Ops} Ops */
+/** @typedef {import('./memeforge').Memeforge} Memeforge */
 
+const FONT_RETRY_MS = 10000;
+/** name -> time of the last failed fetch, to retry later, not at once @type {Map<string, number>} */
+const fontFailedAt = new Map();
+
+/** @type {Memeforge | null} */
 let mf = null;
 const ready = start();
 
 async function start() {
+  // A classic worker (importScripts above) may still import modules dynamically.
+  const contract = /** @type {typeof import('./contract.js')} */ (await import('./contract.js'));
   const go = new Go();
   const resp = await fetch('memeforge.wasm');
   if (!resp.ok) throw new Error(`could not load the renderer (memeforge.wasm: HTTP ${resp.status})`);
@@ -28,155 +33,120 @@ async function start() {
   const { instance } = type === 'application/wasm'
     ? await WebAssembly.instantiateStreaming(resp, go.importObject)
     : await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
-  go.run(instance).then(() => { mf = null; post({ event: 'exited' }); });
-  // main() sets the global before it blocks; give the scheduler a few turns in case it yields first.
-  for (let i = 0; !self.memeforge && i < 200; i++) await sleep(5);
-  if (!self.memeforge) throw new Error('the renderer started but did not register itself');
+  const started = new Promise((resolve) => self.addEventListener('memeforge:ready', resolve, { once: true }));
+  const exited = go.run(instance).then(() => { mf = null; post({ event: 'exited' }); });
+  await Promise.race([started, exited.then(() => { throw new Error('the renderer stopped while starting'); })]);
+  if (!self.memeforge) throw new Error('the renderer said it was ready but set no global');
   mf = self.memeforge;
-  return mf;
+  return { mf, fonts: contract.fonts };
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** @param {import('./messages').Reply | import('./messages').WorkerEvent} msg @param {Transferable[]} [transfer] */
 const post = (msg, transfer = []) => self.postMessage(msg, transfer);
-const messageOf = (err) => (err && err.message) || String(err);
 
+/** The module's error as the protocol carries it: its code, or "worker" for one of ours.
+ *  @param {any} err @returns {import('./messages').ReplyError} */
+function replyError(err) {
+  const message = (err && err.message) || String(err);
+  if (err && typeof err.code === 'string') return { code: err.code, message, width: err.width, height: err.height };
+  return { code: 'worker', message };
+}
+
+/** @type {WorkerRequest[]} */
 const queue = [];
 let busy = false;
 
 self.onmessage = (e) => {
-  const msg = e.data;
-  if (msg.op === 'preview') {
-    for (let i = queue.length - 1; i >= 0; i--) {
-      if (queue[i].op === 'preview') {
-        post({ id: queue[i].id, ok: true, result: { stale: true } });
-        queue.splice(i, 1);
-      }
-    }
-  }
-  queue.push(msg);
-  // Start on a later task, not now: messages already waiting (a burst of previews) are delivered
-  // first and collapse into the newest.
-  if (!pumpScheduled) { pumpScheduled = true; setTimeout(() => { pumpScheduled = false; pump(); }, 0); }
+  queue.push(e.data);
+  pump();
 };
-let pumpScheduled = false;
 
 function pump() {
   if (busy || queue.length === 0) return;
   busy = true;
-  const msg = queue.shift();
+  const msg = /** @type {WorkerRequest} */ (queue.shift());
   run(msg)
     .then(([result, transfer]) => post({ id: msg.id, ok: true, result }, transfer || []),
-      (err) => post({ id: msg.id, ok: false, error: messageOf(err) }))
-    .finally(() => {
-      busy = false;
-      // A macrotask, not a microtask: messages that arrived during the render are delivered first,
-      // so a burst of previews collapses into the newest one.
-      setTimeout(pump, 0);
-    });
+      (err) => post({ id: msg.id, ok: false, error: replyError(err) }))
+    .finally(() => { busy = false; pump(); });
 }
 
+/** @param {WorkerRequest} msg @returns {Promise<[Ops[keyof Ops]['result'], Transferable[]?]>} */
 async function run(msg) {
   const r = await ready;
   if (!mf) throw new Error('the renderer has stopped; reload the page');
   switch (msg.op) {
     case 'init':
-      return [{ version: r.version }];
+      return [{ version: r.mf.version }];
     case 'loadImage':
       return [await mf.loadImage(msg.bytes)];
-    case 'addFont': {
-      const res = await mf.addFont(msg.name, msg.bytes, !!msg.fallback);
-      loadedFonts.add(msg.name);
-      return [res];
-    }
+    case 'addFont':
+      return [await mf.addFont(msg.name, msg.bytes, msg.fallback)];
     case 'preview':
-      return preview(msg);
+      return preview(mf, msg);
     case 'final':
-      return final(msg);
+      return final(mf, msg);
     default:
-      throw new Error(`unknown request ${msg.op}`);
+      throw new Error(`unknown request ${/** @type {any} */ (msg).op}`);
   }
 }
 
-// ensureNamedFonts loads the bundled fallback fonts a spec names explicitly (a box set to "dejavu").
-async function ensureNamedFonts(specJSON) {
-  let fonts;
-  try { fonts = new Set(JSON.parse(specJSON).boxes.map((b) => b.font)); } catch { return; }
-  for (const f of FALLBACK_FONTS) {
-    if (fonts.has(f.name) && !loadedFonts.has(f.name)) await loadFallback(f);
-  }
-}
-
-async function loadFallback(f) {
-  const failed = fontFailedAt.get(f.name);
-  if (failed && Date.now() - failed < FONT_RETRY_MS) return false;
-  post({ event: 'fonts', loading: f.name });
-  try {
-    const resp = await fetch(f.url);
-    if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
-    const bytes = new Uint8Array(await resp.arrayBuffer());
-    await mf.addFont(f.name, bytes, true);
-    loadedFonts.add(f.name);
-    fontFailedAt.delete(f.name);
-    return true;
-  } catch (err) {
-    fontFailedAt.set(f.name, Date.now());
-    post({ event: 'fonts', failed: f.name, error: messageOf(err) });
-    return false;
-  } finally {
-    post({ event: 'fonts', loading: '' });
-  }
-}
-
-// loadFallbacksFor adds the bundled fallback fonts, one at a time, while the renderer still reports
-// characters it can't draw. True when a font was added (the caller renders again).
-async function loadFallbacksFor(specJSON) {
-  let added = false;
-  for (const f of FALLBACK_FONTS) {
-    if (loadedFonts.has(f.name)) continue;
-    if (await loadFallback(f)) {
-      added = true;
-      const still = await mf.missingGlyphs(specJSON);
-      if (!still || still.length === 0) break;
+/** Fetches and adds the bundled fonts the module says specJSON needs, in its order.
+ *  @param {Memeforge} mf @param {string} specJSON */
+async function loadFontsFor(mf, specJSON) {
+  const { fonts } = await ready;
+  for (const name of await mf.fontsNeeded(specJSON)) {
+    const f = fonts.find((f) => f.name === name);
+    const failed = fontFailedAt.get(name);
+    if (!f || (failed && Date.now() - failed < FONT_RETRY_MS)) continue;
+    post({ event: 'fonts', loading: name });
+    try {
+      const resp = await fetch(`fonts/${f.file}`);
+      if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
+      await mf.addFont(name, new Uint8Array(await resp.arrayBuffer()), f.fallback);
+      fontFailedAt.delete(name);
+    } catch (err) {
+      fontFailedAt.set(name, Date.now());
+      post({ event: 'fonts', failed: name, error: replyError(err).message });
+    } finally {
+      post({ event: 'fonts', loading: '' });
     }
   }
-  return added;
 }
 
-async function renderWithFallbacks(fn, specJSON) {
-  await ensureNamedFonts(specJSON);
-  let res = await fn();
-  if (res.missing && res.missing.length && await loadFallbacksFor(specJSON)) res = await fn();
-  return res;
-}
-
+/** Sends the pixels' own buffer when the view covers all of it; otherwise copies once.
+ *  @param {Uint8ClampedArray<ArrayBuffer>} pixels @returns {Uint8ClampedArray<ArrayBuffer>} */
 function transferable(pixels) {
-  // Send the pixels' own buffer when the view covers all of it; otherwise copy once.
   if (pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength) return pixels;
   return pixels.slice();
 }
 
-async function preview(msg) {
+/** @param {Memeforge} mf @param {Extract<WorkerRequest, { op: 'preview' }>} msg @returns {Promise<[Ops['preview']['result'], Transferable[]]>} */
+async function preview(mf, msg) {
   const t0 = performance.now();
+  await loadFontsFor(mf, msg.spec);
   // have: the frame the page shows; the renderer then sends only what changed since it.
-  const res = await renderWithFallbacks(() => mf.renderPreview(msg.spec, msg.width, msg.height, msg.have || 0), msg.spec);
+  const res = await mf.renderPreview(msg.spec, msg.width, msg.height, msg.have || 0);
   const pixels = transferable(res.pixels);
   const out = {
     width: res.width, height: res.height, pixels, frame: res.frame, changed: res.changed,
-    missing: Array.from(res.missing || []), overflow: Array.from(res.overflow || []),
+    missing: Array.from(res.missing), overflow: Array.from(res.overflow),
     renderMs: performance.now() - t0,
   };
   return [out, [pixels.buffer]];
 }
 
-async function final(msg) {
+/** @param {Memeforge} mf @param {Extract<WorkerRequest, { op: 'final' }>} msg @returns {Promise<[Ops['final']['result']]>} */
+async function final(mf, msg) {
   const t0 = performance.now();
-  const res = await renderWithFallbacks(() => mf.renderFinal(msg.spec), msg.spec);
+  await loadFontsFor(mf, msg.spec);
+  const res = await mf.renderFinal(msg.spec);
   const t1 = performance.now();
   const type = msg.format === 'png' ? 'image/png' : 'image/jpeg';
   let blob;
   if (typeof OffscreenCanvas === 'function') {
     const canvas = new OffscreenCanvas(res.width, res.height);
-    const ctx = canvas.getContext('2d');
+    const ctx = /** @type {OffscreenCanvasRenderingContext2D} */ (canvas.getContext('2d'));
     ctx.putImageData(new ImageData(res.pixels, res.width, res.height), 0, 0);
     blob = await canvas.convertToBlob({ type, quality: msg.quality });
   } else {
@@ -187,6 +157,6 @@ async function final(msg) {
   const t2 = performance.now();
   return [{
     blob, type, width: res.width, height: res.height,
-    missing: Array.from(res.missing || []), renderMs: t1 - t0, encodeMs: t2 - t1,
+    missing: Array.from(res.missing), renderMs: t1 - t0, encodeMs: t2 - t1,
   }];
 }

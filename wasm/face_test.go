@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/color"
+	"image/gif"
 	"image/png"
 	"os"
 	"os/exec"
@@ -19,6 +21,8 @@ import (
 	"testing"
 
 	"github.com/andybalholm/brotli"
+	"github.com/memeforge/memeforge/internal/testgif"
+	"github.com/memeforge/memeforge/wasm/imgio"
 	"github.com/memeforge/memeforge/wasm/meme"
 )
 
@@ -139,10 +143,36 @@ func TestFaceUnderNode(t *testing.T) {
 	}
 	finalHash := sha(meme.StraightAlpha(nil, final))
 
+	// An animated GIF: the module's finalGIF bytes and a preview frame must
+	// equal the native core's.
+	gifData := testgif.Real(20, 160, 80)
+	gifPath := filepath.Join(dir, "anim.gif")
+	os.WriteFile(gifPath, gifData, 0o644)
+	anim, err := imgio.DecodeAnimation(gifData, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar := meme.NewRenderer(fs)
+	if err := ar.SetAnimation(anim); err != nil {
+		t.Fatal(err)
+	}
+	af, _, err := ar.AnimationFrame(spec, 7, 120, 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	animFrameHash := sha(meme.StraightAlpha(nil, af))
+	var gifOut bytes.Buffer
+	if _, err := ar.EncodeGIF(&gifOut, spec); err != nil {
+		t.Fatal(err)
+	}
+	manyFrames := filepath.Join(dir, "many.gif")
+	os.WriteFile(manyFrames, manyFrameGIF(t, imgio.MaxFrames+1), 0o644)
+
 	cmd := exec.Command(node, "testdata/face_test.mjs")
 	cmd.Env = append(os.Environ(),
 		"WASM_EXEC="+wasmExec, "MODULE="+mod, "IMAGE="+imgPath, "FONTS=fonts",
-		"SPEC="+string(specJSON), "PREVIEW_SHA256="+prevHash, "FINAL_SHA256="+finalHash)
+		"SPEC="+string(specJSON), "PREVIEW_SHA256="+prevHash, "FINAL_SHA256="+finalHash,
+		"GIF="+gifPath, "GIF_SHA256="+sha(gifOut.Bytes()), "GIF_FRAME_SHA256="+animFrameHash, "MANY_GIF="+manyFrames)
 	out, err := cmd.CombinedOutput()
 	t.Logf("node:\n%s", out)
 	if err != nil {
@@ -156,4 +186,18 @@ func TestFaceUnderNode(t *testing.T) {
 func sha(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
+}
+
+// manyFrameGIF is a GIF of n 1x1 frames.
+func manyFrameGIF(t *testing.T, n int) []byte {
+	g := &gif.GIF{}
+	for range n {
+		g.Image = append(g.Image, image.NewPaletted(image.Rect(0, 0, 1, 1), color.Palette{color.Black}))
+		g.Delay = append(g.Delay, 0)
+	}
+	var b bytes.Buffer
+	if err := gif.EncodeAll(&b, g); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

@@ -6,7 +6,10 @@
 // written down in site/memeforge.d.ts.
 //
 // Every argument is type-checked; a bad one, a bad spec or a Go panic
-// rejects the Promise with an Error, and the module keeps working. Work runs
+// rejects the Promise with an Error whose code is meme.ErrorCode's (the one
+// table of error kinds), and the module keeps working. Once the global is
+// set it dispatches a "memeforge:ready" Event on the global scope, so a
+// worker waits for that instead of polling. Work runs
 // on a goroutine, one call at a time. Buffers are reused between calls
 // because WASM memory never shrinks.
 package main
@@ -49,6 +52,10 @@ func main() {
 		"encode":        f.encode,
 		"missingGlyphs": f.missingGlyphs,
 		"fontsNeeded":   f.fontsNeeded,
+		// Animated GIFs: see site/memeforge.d.ts for how the page plays them.
+		"loadAnimation":        f.loadAnimation,
+		"renderAnimationFrame": f.renderAnimationFrame,
+		"finalGIF":             f.finalGIF,
 	}
 	for name, m := range methods {
 		obj.Set(name, js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -57,6 +64,10 @@ func main() {
 	}
 	obj.Set("version", version)
 	js.Global().Set("memeforge", obj)
+	// Node (the face's tests) has no dispatchEvent on its global.
+	if g := js.Global(); g.Get("dispatchEvent").Type() == js.TypeFunction {
+		g.Call("dispatchEvent", g.Get("Event").New("memeforge:ready"))
+	}
 	select {}
 }
 
@@ -69,12 +80,22 @@ func promise(method string, prepare func() (func() (any, error), error)) js.Valu
 	executor = js.FuncOf(func(this js.Value, args []js.Value) any {
 		resolve, reject := args[0], args[1]
 		fail := func(err error) {
-			reject.Invoke(js.Global().Get("Error").New("memeforge." + method + ": " + err.Error()))
+			e := js.Global().Get("Error").New("memeforge." + method + ": " + err.Error())
+			e.Set("code", string(meme.ErrorCode(err)))
+			// A loop, not errors.As: that links reflection code the size budget can't take.
+			for u := err; u != nil; u = errors.Unwrap(u) {
+				if tl, ok := u.(*imgio.TooLargeError); ok {
+					e.Set("width", tl.Width)
+					e.Set("height", tl.Height)
+					break
+				}
+			}
+			reject.Invoke(e)
 		}
 		run := func(step func()) {
 			defer func() {
 				if p := recover(); p != nil {
-					fail(fmt.Errorf("internal error: %v", p))
+					fail(fmt.Errorf("internal error: %v", p)) // no kind: code "internal"
 				}
 			}()
 			step()
@@ -83,6 +104,9 @@ func promise(method string, prepare func() (func() (any, error), error)) js.Valu
 		run(func() {
 			var err error
 			if work, err = prepare(); err != nil {
+				if meme.ErrorCode(err) == meme.CodeInternal { // the face's own argument checks
+					err = meme.Kind(meme.ErrBadArgument, err)
+				}
 				fail(err)
 				work = nil
 			}
@@ -122,7 +146,101 @@ func (f *face) loadImage(args []js.Value) (func() (any, error), error) {
 		if err := f.r.SetImage(img); err != nil {
 			return nil, err
 		}
-		return map[string]any{"width": info.Width, "height": info.Height, "format": info.Format}, nil
+		// Only GIFs play (loadAnimation); other animations open as their
+		// first frame, and so does a GIF opened here.
+		animated := imgio.Animated(f.in)
+		return map[string]any{"width": info.Width, "height": info.Height, "format": info.Format,
+			"animated": animated, "firstFrameOnly": animated}, nil
+	}, nil
+}
+
+// loadAnimation decodes every frame of a GIF (limits checked from its
+// blocks first) and makes it the image: the animation methods play it, and
+// the still-image methods draw on its first frame.
+func (f *face) loadAnimation(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 1); err != nil {
+		return nil, err
+	}
+	var err error
+	if f.in, err = bytesArg(args, 0, "bytes", f.in); err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if !bytes.HasPrefix(f.in, []byte("GIF8")) {
+			return nil, fmt.Errorf("not a GIF (open other images with loadImage): %w", imgio.ErrUnsupported)
+		}
+		a, err := imgio.DecodeAnimation(f.in, imgio.DefaultMaxPixels)
+		if err != nil {
+			return nil, err
+		}
+		if err := f.r.SetAnimation(a); err != nil {
+			return nil, err
+		}
+		delays := make([]any, len(a.Frames))
+		for i := range delays {
+			delays[i] = a.DelayMS(i)
+		}
+		return map[string]any{
+			"width": a.Width, "height": a.Height, "frames": len(a.Frames),
+			"delays": delays, "loopCount": a.LoopCount, "plays": a.Plays(),
+		}, nil
+	}, nil
+}
+
+func (f *face) renderAnimationFrame(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 4); err != nil {
+		return nil, err
+	}
+	spec, err := specArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	v := args[1]
+	if v.Type() != js.TypeNumber || v.Float() != math.Trunc(v.Float()) || v.Float() < 0 || v.Float() >= imgio.MaxFrames {
+		return nil, fmt.Errorf("frame: want a frame index (an integer from 0), got %s", describe(v))
+	}
+	i := v.Int()
+	w, err := sizeArg(args, 2, "width")
+	if err != nil {
+		return nil, err
+	}
+	h, err := sizeArg(args, 3, "height")
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		img, res, err := f.r.AnimationFrame(spec, i, w, h)
+		if err != nil {
+			return nil, err
+		}
+		out := f.result(img, res)
+		out["frame"] = i
+		return out, nil
+	}, nil
+}
+
+func (f *face) finalGIF(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 1); err != nil {
+		return nil, err
+	}
+	spec, err := specArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.enc.Reset()
+		if _, err := f.r.EncodeGIF(&f.enc, spec); err != nil {
+			return nil, err
+		}
+		out := js.Global().Get("Uint8Array").New(f.enc.Len())
+		js.CopyBytesToJS(out, f.enc.Bytes())
+		return out, nil
 	}, nil
 }
 
@@ -249,7 +367,16 @@ func (f *face) encode(args []js.Value) (func() (any, error), error) {
 	}, nil
 }
 
+func (f *face) fontsNeeded(args []js.Value) (func() (any, error), error) {
+	return f.specStrings(args, meme.FontsNeeded)
+}
+
 func (f *face) missingGlyphs(args []js.Value) (func() (any, error), error) {
+	return f.specStrings(args, meme.Missing)
+}
+
+// specStrings is a method that takes a spec and answers a list of strings about it.
+func (f *face) specStrings(args []js.Value, fn func(meme.Spec, *meme.FontSet) ([]string, error)) (func() (any, error), error) {
 	if err := argc(args, 1); err != nil {
 		return nil, err
 	}
@@ -260,37 +387,11 @@ func (f *face) missingGlyphs(args []js.Value) (func() (any, error), error) {
 	return func() (any, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
-		m, err := meme.Missing(spec, f.fonts)
+		out, err := fn(spec, f.fonts)
 		if err != nil {
 			return nil, err
 		}
-		return anyStrings(m), nil
-	}, nil
-}
-
-// fontsNeeded answers which fallback fonts the spec needs that are not
-// loaded yet, as {name, file} in the core's table order: the worker fetches
-// fonts/<file> and adds it with addFont(name, bytes, true).
-func (f *face) fontsNeeded(args []js.Value) (func() (any, error), error) {
-	if err := argc(args, 1); err != nil {
-		return nil, err
-	}
-	spec, err := specArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	return func() (any, error) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		var out []any
-		for _, name := range meme.FontsNeeded(spec, f.fonts) {
-			for _, fb := range meme.Fallbacks {
-				if fb.Name == name {
-					out = append(out, map[string]any{"name": fb.Name, "file": fb.File})
-				}
-			}
-		}
-		return out, nil
+		return anyStrings(out), nil
 	}, nil
 }
 
@@ -365,7 +466,7 @@ func specArg(args []js.Value, i int) (meme.Spec, error) {
 		return meme.Spec{}, err
 	}
 	if len(s) > meme.MaxSpecSize {
-		return meme.Spec{}, fmt.Errorf("specJSON: %d bytes is over the %d byte limit", len(s), meme.MaxSpecSize)
+		return meme.Spec{}, meme.Kind(meme.ErrBadSpec, fmt.Errorf("specJSON: %d bytes is over the %d byte limit", len(s), meme.MaxSpecSize))
 	}
 	return meme.ParseSpec([]byte(s))
 }

@@ -1,4 +1,4 @@
-package deploy_test
+package main
 
 import (
 	"encoding/json"
@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/memeforge/memeforge/internal/contenttype"
 )
 
 const nodeBin = "/usr/bin/node"
@@ -45,6 +47,7 @@ func TestPrecompressedFunction(t *testing.T) {
 		{Name: "WeightedListStillAccepts", URI: "/style.css", AcceptEncoding: "gzip;q=0.5, br;q=1.0", Want: "/style.css.br"},
 		{Name: "TokensAreCaseInsensitive", URI: "/sw.js", AcceptEncoding: "GZIP", Want: "/sw.js.gz"},
 		{Name: "NoSubstringMatch", URI: "/sw.js", AcceptEncoding: "xbr, gzipx", Want: "/sw.js"},
+		{Name: "EmojiAreNot", URI: "/emoji/1f525.svg", AcceptEncoding: "br, gzip", Want: "/emoji/1f525.svg"},
 		{Name: "FontsAreNegotiated", URI: "/fonts/DroidSansFallbackFull.ttf", AcceptEncoding: "br", Want: "/fonts/DroidSansFallbackFull.ttf.br"},
 		{Name: "ConfigIsLeftToCloudFront", URI: "/config.json", AcceptEncoding: "br", Want: "/config.json"},
 		{Name: "ImagesAreUntouched", URI: "/icon.png", AcceptEncoding: "br", Want: "/icon.png"},
@@ -99,28 +102,24 @@ console.log(JSON.stringify(events.map(e => handler(e).uri)));
 	}
 }
 
-// TestNegotiatedExtensionsMatchSync keeps the function and sync-site.sh in step: every extension the
-// function rewrites must be one whose siblings sync-site.sh uploads (and insists on).
+// TestNegotiatedExtensionsMatchSync keeps the function and the deploy's sync in step: every extension
+// the function rewrites must be one whose siblings the sync uploads (and insists on), from
+// internal/contenttype's one table.
 func TestNegotiatedExtensionsMatchSync(t *testing.T) {
 	tmpl := loadTemplate(t, nil)
 	fn, err := tmpl.GetCloudFrontFunctionWithName("PrecompressedFunction")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sync, err := os.ReadFile(filepath.Join(repoRoot(t), "scripts", "sync-site.sh"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	fromFn := regexp.MustCompile(`var PRECOMPRESSED = /\\\.\(([a-z0-9|]+)\)\$/;`).FindStringSubmatch(fn.FunctionCode)
-	fromSync := regexp.MustCompile(`NEGOTIATED_RE='\\\.\(([a-z0-9|]+)\)\$'`).FindStringSubmatch(string(sync))
-	if fromFn == nil || fromSync == nil {
-		t.Fatalf("extension lists not found (function %v, sync-site.sh %v)", fromFn != nil, fromSync != nil)
+	if fromFn == nil {
+		t.Fatal("extension list not found in the function")
 	}
-	a, b := strings.Split(fromFn[1], "|"), strings.Split(fromSync[1], "|")
+	a, b := strings.Split(fromFn[1], "|"), contenttype.NegotiatedExtensions()
 	sort.Strings(a)
 	sort.Strings(b)
 	if !slices.Equal(a, b) {
-		t.Fatalf("function negotiates %q, sync-site.sh uploads siblings for %q", a, b)
+		t.Fatalf("function negotiates %q, the sync uploads siblings for %q", a, b)
 	}
 	if !slices.Contains(a, "wasm") {
 		t.Fatal("the WASM module is not served precompressed")

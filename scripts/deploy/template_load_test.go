@@ -1,4 +1,4 @@
-package deploy_test
+package main
 
 import (
 	"fmt"
@@ -21,7 +21,7 @@ const (
 	testStackID = "arn:aws:cloudformation:eu-west-1:111122223333:stack/memeforge/0a1b2c3d-4e5f-4789-abcd-ef0123456789"
 )
 
-func repoRoot(t *testing.T) string {
+func checkoutRoot(t *testing.T) string {
 	t.Helper()
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
@@ -33,7 +33,9 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
-func templatePath(t *testing.T) string { return filepath.Join(repoRoot(t), "scripts", "template.yaml") }
+func templatePath(t *testing.T) string {
+	return filepath.Join(checkoutRoot(t), "scripts", "template.yaml")
+}
 
 // loadTemplate parses the template with intrinsics evaluated symbolically: pseudo parameters become
 // the test values above, parameters their defaults (or overrides), and references to resources stay

@@ -1,6 +1,7 @@
-package deploy_test
+package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/awslabs/goformation/v7/cloudformation/cloudfront"
 	"github.com/awslabs/goformation/v7/cloudformation/policies"
+
+	"github.com/memeforge/memeforge/internal/deploy"
 )
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
@@ -116,7 +119,7 @@ func TestTemplateBucket(t *testing.T) {
 		if e == nil || len(e.ServerSideEncryptionConfiguration) == 0 || e.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault == nil {
 			t.Fatalf("BucketEncryption = %+v, want a default", e)
 		}
-		// AES256 (SSE-S3), which the signer's policy requires and which keeps ETag = MD5 for sync-site.
+		// AES256 (SSE-S3), which the signer's policy requires and which keeps ETag = MD5 for the site sync.
 		if alg := e.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm; alg != "AES256" {
 			t.Fatalf("SSEAlgorithm = %q, want AES256", alg)
 		}
@@ -616,35 +619,33 @@ func TestTemplateOutputs(t *testing.T) {
 	}
 }
 
-// TestTemplateParametersMatchDeploy keeps deploy.sh and the template in step: every parameter
+// TestTemplateParametersMatchDeploy keeps the deploy and the template in step: every parameter
 // without a default is passed, and nothing is passed that the template does not declare.
 func TestTemplateParametersMatchDeploy(t *testing.T) {
 	tmpl := loadTemplate(t, nil)
-	out := dryRunDeploy(t, newFixtureDist(t), nil)
+	rec := &deploy.Recorder{Region: testRegion}
+	s := deploy.Settings{Stack: "memeforge", Region: testRegion, Template: templatePath(t), Dist: t.TempDir(),
+		OriginalsExpireDays: 7, MaxUploadBytes: 1 << 20, DryRun: true}
+	if _, err := deploy.Deploy(context.Background(), s, rec.Cloud(), nil); err != nil {
+		t.Fatal(err)
+	}
+	stacks := deploy.Find[deploy.StackDeploy](rec.Calls(), "cloudformation", "Deploy")
+	if len(stacks) != 1 {
+		t.Fatalf("%d stack deploys in %q", len(stacks), deploy.Ops(rec.Calls()))
+	}
 	var passed []string
-	for _, line := range awsLines(out) {
-		if strings.HasPrefix(line, "aws cloudformation deploy ") {
-			_, after, _ := strings.Cut(line, "--parameter-overrides ")
-			for _, kv := range strings.Fields(after) {
-				if strings.HasPrefix(kv, "--") {
-					break
-				}
-				k, _, _ := strings.Cut(kv, "=")
-				passed = append(passed, k)
-			}
-		}
-	}
-	if len(passed) == 0 {
-		t.Fatalf("no parameters passed in:\n%s", out)
-	}
-	for _, k := range passed {
-		if _, ok := tmpl.Parameters[k]; !ok {
-			t.Errorf("deploy.sh passes %s, which the template does not declare", k)
+	for _, p := range stacks[0].Parameters {
+		passed = append(passed, p.Key)
+		if _, ok := tmpl.Parameters[p.Key]; !ok {
+			t.Errorf("the deploy passes %s, which the template does not declare", p.Key)
 		}
 	}
 	for k, p := range tmpl.Parameters {
 		if p.Default == nil && !slices.Contains(passed, k) {
-			t.Errorf("parameter %s has no default and deploy.sh does not pass it", k)
+			t.Errorf("parameter %s has no default and the deploy does not pass it", k)
 		}
+	}
+	if stacks[0].TemplateFile != templatePath(t) {
+		t.Errorf("deploys %s, want %s", stacks[0].TemplateFile, templatePath(t))
 	}
 }

@@ -11,20 +11,17 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/andybalholm/brotli"
-)
 
-var compressible = map[string]bool{
-	".wasm": true, ".js": true, ".mjs": true, ".css": true, ".html": true, ".svg": true,
-	".json": true, ".ttf": true, ".otf": true, ".webmanifest": true, ".txt": true,
-}
+	"github.com/memeforge/memeforge/internal/contenttype"
+)
 
 func main() {
 	sizes := flag.String("sizes", "", "print `name` raw/gzip/brotli sizes of the one file argument instead of writing siblings")
+	skip := flag.String("skip", "", "a `folder` under DIR to leave as it is (thousands of small files cost minutes of brotli for little gain)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: precompress DIR | precompress -sizes NAME FILE")
+		fmt.Fprintln(os.Stderr, "usage: precompress [-skip FOLDER] DIR | precompress -sizes NAME FILE")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -36,7 +33,7 @@ func main() {
 	if *sizes != "" {
 		err = printSizes(*sizes, flag.Arg(0))
 	} else {
-		err = compressTree(flag.Arg(0))
+		err = compressTree(flag.Arg(0), *skip)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "precompress:", err)
@@ -44,9 +41,12 @@ func main() {
 	}
 }
 
-func compressTree(dir string) error {
+func compressTree(dir, skip string) error {
 	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !compressible[strings.ToLower(filepath.Ext(path))] {
+		if err == nil && d.IsDir() && skip != "" && path == filepath.Join(dir, skip) {
+			return filepath.SkipDir
+		}
+		if err != nil || d.IsDir() || !contenttype.Compressible(path) {
 			return err
 		}
 		data, err := os.ReadFile(path)

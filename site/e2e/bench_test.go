@@ -24,8 +24,8 @@ import (
 //
 //	go test -count=1 -run '^$' -bench '^BenchmarkBrowser$' -benchtime 1x ./site/e2e | grep '^browser_'
 //
-// All times are measured inside the page with performance.now (see the memeforge:* events in
-// app.js): keystroke = from the input event's timestamp to the animation frame after the canvas
+// All times are measured inside the page with performance.now (the memeforge:* events app.js
+// sends through site/instrument.js, switched on by the recorder): keystroke = from the input event's timestamp to the animation frame after the canvas
 // was drawn.
 func BenchmarkBrowser(tb *testing.B) {
 	s := startSite(tb)

@@ -1,5 +1,5 @@
 // Package e2e drives the built site (dist/site, from `make build`) in Debian's headless Chromium
-// with chromedp, against the local stack (scripts/localstack: Versity Gateway, the signer's HTTP
+// with chromedp, against the local stack (internal/localstack: Versity Gateway, the signer's HTTP
 // face and the site server) started by each test on free loopback ports.
 //
 // The tests fail, never skip, when dist/site is missing or unbuilt ("run make build") or Chromium

@@ -22,7 +22,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"github.com/memeforge/memeforge/scripts/localstack"
+	"github.com/memeforge/memeforge/internal/localstack"
 )
 
 // chromiumPath is Debian's chromium; MEMEFORGE_CHROMIUM points the tests at another build (e.g. an
@@ -104,8 +104,10 @@ func (b *browser) on(t testing.TB) *browser {
 	return &browser{t: t, ctx: b.ctx, pageLog: b.pageLog}
 }
 
-// recorder collects the page's own instrumentation events (see app.js) from the first script on.
+// recorder switches the page's instrumentation on (site/instrument.js) and collects its events from
+// the first script on.
 const recorder = `(() => {
+  window.memeforgeInstrument = true;
   window.__mf = { previews: [], finals: [], images: [] };
   document.addEventListener('memeforge:image', (e) => window.__mf.images.push(e.detail));
   document.addEventListener('memeforge:ready', (e) => { window.__mf.readyAt = e.detail.at; });

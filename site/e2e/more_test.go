@@ -20,7 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/memeforge/memeforge/scripts/localstack"
+	"github.com/memeforge/memeforge/internal/localstack"
 )
 
 // setControl sets a caption control as a person would leave it and fires its input event.
@@ -360,9 +360,11 @@ func copyDir(src, dst string) error {
 	})
 }
 
-// TestWorkerCoalescesPreviews talks to worker.js directly: twenty previews posted at once are
-// answered with one render of the newest and "stale" for the others.
-func TestWorkerCoalescesPreviews(t *testing.T) {
+// TestWorkerProtocol talks to worker.js directly, as render.js does (messages.d.ts): previews posted
+// at once are each answered, in order (the page coalesces them, not the worker); a caption in
+// another script makes the worker fetch the font the module names; a refused image comes back
+// with the module's error code.
+func TestWorkerProtocol(t *testing.T) {
 	s := startSite(t)
 	b := newBrowser(t, 1280, 900)
 	b.open(s.URL())
@@ -371,39 +373,52 @@ func TestWorkerCoalescesPreviews(t *testing.T) {
 		t.Fatal(err)
 	}
 	type result struct {
-		Stale    int
-		Rendered []int
+		Answered []int
 		Width    int
+		Fonts    []string
+		Missing  []string
+		Code     string
 	}
 	got := evalT[result](b, fmt.Sprintf(`(async () => {
 	  const w = new Worker('worker.js');
 	  const replies = new Map();
+	  const fonts = [];
 	  const wait = (id) => new Promise((resolve) => replies.set(id, resolve));
-	  w.onmessage = (e) => { if (e.data.id && replies.has(e.data.id)) replies.get(e.data.id)(e.data); };
+	  w.onmessage = (e) => {
+	    if (e.data.event === 'fonts' && e.data.loading) fonts.push(e.data.loading);
+	    if (e.data.id && replies.has(e.data.id)) replies.get(e.data.id)(e.data);
+	  };
 	  const bytes = Uint8Array.from(atob(%q), (c) => c.charCodeAt(0));
 	  w.postMessage({ id: 1, op: 'loadImage', bytes });
 	  const loaded = await wait(1);
-	  if (!loaded.ok) throw new Error(loaded.error);
+	  if (!loaded.ok) throw new Error(loaded.error.message);
 	  const box = (text) => JSON.stringify({ boxes: [{ text, x: 0.05, y: 0.05, w: 0.9, h: 0.2 }] });
+	  const out = { Answered: [], Width: 0, Fonts: fonts, Missing: [], Code: '' };
 	  const pending = [];
-	  for (let i = 0; i < 20; i++) {
+	  for (let i = 0; i < 5; i++) {
 	    const id = 100 + i;
-	    pending.push(wait(id).then((m) => ({ i, m })));
-	    w.postMessage({ id, op: 'preview', spec: box('edit ' + i), width: 400, height: 300 });
+	    pending.push(wait(id).then((m) => { if (!m.ok) throw new Error(m.error.message); out.Answered.push(i); out.Width = m.result.width; }));
+	    w.postMessage({ id, op: 'preview', spec: box(i < 4 ? 'edit ' + i : 'Жук'), width: 400, height: 300, have: 0 });
 	  }
-	  const out = { Stale: 0, Rendered: [], Width: 0 };
-	  for (const { i, m } of await Promise.all(pending)) {
-	    if (!m.ok) throw new Error(m.error);
-	    if (m.result.stale) out.Stale++; else { out.Rendered.push(i); out.Width = m.result.width; }
-	  }
+	  await Promise.all(pending);
+	  const last = wait(200);
+	  w.postMessage({ id: 200, op: 'preview', spec: box('Жук'), width: 400, height: 300, have: 0 });
+	  out.Missing = (await last).result.missing;
+	  const bad = wait(300);
+	  w.postMessage({ id: 300, op: 'loadImage', bytes: new TextEncoder().encode('not an image') });
+	  const m = await bad;
+	  out.Code = m.ok ? 'ok' : m.error.code;
 	  w.terminate();
 	  return out;
 	})()`, b64(data)))
-	if len(got.Rendered) == 0 || got.Rendered[len(got.Rendered)-1] != 19 || got.Width != 400 {
-		b.fatalf("rendered %v (width %d); the newest preview (19) must be rendered last", got.Rendered, got.Width)
+	if fmt.Sprint(got.Answered) != "[0 1 2 3 4]" || got.Width != 400 {
+		b.fatalf("answered %v (width %d); want every preview, in order", got.Answered, got.Width)
 	}
-	if got.Stale < 15 {
-		b.fatalf("only %d of 20 queued previews were dropped as stale (rendered %v)", got.Stale, got.Rendered)
+	if fmt.Sprint(got.Fonts) != "[dejavu]" || len(got.Missing) != 0 {
+		b.fatalf("fetched fonts %q, missing %q; want dejavu fetched once and nothing missing", got.Fonts, got.Missing)
+	}
+	if got.Code != "unsupported_format" {
+		b.fatalf("a text file as an image: code %q, want unsupported_format", got.Code)
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/chromedp/chromedp"
 
-	"github.com/memeforge/memeforge/scripts/localstack"
+	"github.com/memeforge/memeforge/internal/localstack"
 )
 
 type object struct {

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/memeforge/memeforge/scripts/localstack"
+	"github.com/memeforge/memeforge/internal/localstack"
 )
 
 // testSite is the local stack (Versity Gateway + the site server with /api/sign and /memes/*)

@@ -28,6 +28,19 @@ var (
 	ErrCorrupt     = errors.New("corrupt or truncated image")
 )
 
+// TooLargeError is the ErrTooLarge Decode returns: the size the header
+// announced, so a caller can tell the person without parsing the text.
+type TooLargeError struct {
+	Width, Height, MaxPixels int
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%dx%d is %d pixels, over the limit of %d: %v",
+		e.Width, e.Height, int64(e.Width)*int64(e.Height), e.MaxPixels, ErrTooLarge)
+}
+
+func (e *TooLargeError) Unwrap() error { return ErrTooLarge }
+
 // Info describes a decoded image.
 type Info struct {
 	// Format is "jpeg", "png", "gif" or "webp".
@@ -40,25 +53,70 @@ type Info struct {
 	Orientation int
 }
 
-// codec is one accepted format. Decoding goes through this table rather than
-// image.Decode so that a format some other package registers globally is not
-// silently accepted from untrusted input.
+// Format is an image format Decode accepts: its name (Info.Format), media
+// type, file extension and the bytes a file of it starts with. The page
+// reads this table from site/contract.js to check a file before sending it.
+type Format struct {
+	Name  string `json:"name"`
+	Label string `json:"label"` // for people
+	MIME  string `json:"mime"`
+	Ext   string `json:"ext"`
+	// Magic lists the signatures, any of which marks the format: each is a
+	// set of byte strings at given offsets, all of which must be there.
+	Magic [][]Bytes `json:"magic"`
+}
+
+// Bytes is a byte string expected at an offset of a file.
+type Bytes struct {
+	Offset int    `json:"offset"`
+	Bytes  []byte `json:"bytes"`
+}
+
+// Formats is the table of accepted formats, in the order they are tried.
+var Formats = []Format{
+	// SOI alone: a file cut right after it is a damaged JPEG (ErrCorrupt),
+	// not an unknown format.
+	{"jpeg", "JPEG", "image/jpeg", "jpg", [][]Bytes{{{0, []byte("\xff\xd8")}}}},
+	{"png", "PNG", "image/png", "png", [][]Bytes{{{0, []byte(pngSignature)}}}},
+	{"gif", "GIF", "image/gif", "gif", [][]Bytes{{{0, []byte("GIF87a")}}, {{0, []byte("GIF89a")}}}},
+	{"webp", "WebP", "image/webp", "webp", [][]Bytes{{{0, []byte("RIFF")}, {8, []byte("WEBP")}}}},
+}
+
+// Sniff returns the format data starts with, if Formats has it.
+func Sniff(data []byte) (Format, bool) {
+	for _, f := range Formats {
+		for _, sig := range f.Magic {
+			if matches(data, sig) {
+				return f, true
+			}
+		}
+	}
+	return Format{}, false
+}
+
+func matches(data []byte, sig []Bytes) bool {
+	for _, b := range sig {
+		if len(data) < b.Offset+len(b.Bytes) || !bytes.Equal(data[b.Offset:b.Offset+len(b.Bytes)], b.Bytes) {
+			return false
+		}
+	}
+	return true
+}
+
+// codec decodes one format. Decoding goes through this table rather than
+// image.Decode so that a format some other package registers globally is
+// not silently accepted from untrusted input.
 type codec struct {
 	name   string
-	match  func([]byte) bool
 	config func(io.Reader) (image.Config, error)
 	decode func(io.Reader) (image.Image, error)
 }
 
-var codecs = []codec{
-	{"jpeg", func(b []byte) bool { return bytes.HasPrefix(b, []byte("\xff\xd8")) }, jpeg.DecodeConfig, jpeg.Decode},
-	{"png", func(b []byte) bool { return bytes.HasPrefix(b, []byte(pngSignature)) }, png.DecodeConfig, png.Decode},
-	{"gif", func(b []byte) bool {
-		return bytes.HasPrefix(b, []byte("GIF87a")) || bytes.HasPrefix(b, []byte("GIF89a"))
-	}, gif.DecodeConfig, gif.Decode},
-	{"webp", func(b []byte) bool {
-		return len(b) >= 12 && string(b[0:4]) == "RIFF" && string(b[8:12]) == "WEBP"
-	}, webp.DecodeConfig, webp.Decode},
+var codecs = map[string]codec{
+	"jpeg": {config: jpeg.DecodeConfig, decode: jpeg.Decode},
+	"png":  {config: png.DecodeConfig, decode: png.Decode},
+	"gif":  {config: gif.DecodeConfig, decode: gif.Decode},
+	"webp": {config: webp.DecodeConfig, decode: webp.Decode},
 }
 
 const pngSignature = "\x89PNG\r\n\x1a\n"
@@ -75,16 +133,12 @@ func Decode(data []byte, maxPixels int) (*image.RGBA, Info, error) {
 	if len(data) == 0 {
 		return nil, Info{}, fmt.Errorf("imgio: decode: no bytes: %w", ErrEmpty)
 	}
-	var c *codec
-	for i := range codecs {
-		if codecs[i].match(data) {
-			c = &codecs[i]
-			break
-		}
-	}
-	if c == nil {
+	format, ok := Sniff(data)
+	if !ok {
 		return nil, Info{}, fmt.Errorf("imgio: decode: %w (want JPEG, PNG, GIF or WebP)", ErrUnsupported)
 	}
+	c := codecs[format.Name]
+	c.name = format.Name
 
 	// The png package refuses a 0x0 header as a generic format error; read
 	// the IHDR size ourselves so "empty" is reported as empty.
@@ -101,8 +155,7 @@ func Decode(data []byte, maxPixels int) (*image.RGBA, Info, error) {
 		return nil, Info{}, fmt.Errorf("imgio: decode %s: %dx%d image: %w", c.name, cfg.Width, cfg.Height, ErrEmpty)
 	}
 	if px := int64(cfg.Width) * int64(cfg.Height); px > int64(maxPixels) {
-		return nil, Info{}, fmt.Errorf("imgio: decode %s: %dx%d is %d pixels, over the limit of %d: %w",
-			c.name, cfg.Width, cfg.Height, px, maxPixels, ErrTooLarge)
+		return nil, Info{}, fmt.Errorf("imgio: decode %s: %w", c.name, &TooLargeError{cfg.Width, cfg.Height, maxPixels})
 	}
 
 	src, err := c.decode(bytes.NewReader(data))

@@ -11,4 +11,11 @@
 // callers can map it with errors.Is, and a JPEG's EXIF orientation is applied
 // while converting, so a phone photo never comes out sideways and no second
 // full-size buffer is needed to rotate it.
+//
+// DecodeAnimation keeps a GIF's frames paletted (one byte a pixel) after
+// checking frames and pixels from its block structure alone; a Composer
+// produces frame i as a browser shows it (disposal, transparency, frames
+// clipped to the screen) into one reused RGBA buffer, so a long animation is
+// never held as full RGBA frames. Animated tells, from headers, whether a
+// GIF, PNG (APNG) or WebP is animated.
 package imgio

@@ -107,7 +107,7 @@ func fuzzSeeds(t *testing.T) map[string][][]byte {
 	jpegs = append(jpegs, fillBefore(withExif(jpg[:40], orientationTIFF(le, 3))),
 		withAPP1([]byte{0xff, 0xd8, 0xff, 0xda}, []byte("http://ns.adobe.com/xap/1.0/\x00")),
 		[]byte{0xff, 0xd8, 0xff, 0xe1, 0xff, 0xff})
-	return map[string][][]byte{"FuzzDecode": decode, "FuzzEXIFOrientation": tiffs, "FuzzJPEGOrientation": jpegs}
+	return map[string][][]byte{"FuzzDecodeAnimation": animSeeds(t), "FuzzDecode": decode, "FuzzEXIFOrientation": tiffs, "FuzzJPEGOrientation": jpegs}
 }
 
 // TestFuzzSeeds checks the committed corpora are the ones fuzzSeeds builds

@@ -13,9 +13,8 @@
 //	fs.Add("dejavu", ttf, true)             // a named font; true also makes it a fallback
 //
 //	res, err := meme.Draw(img, spec, fs)    // one-shot, in place on an *image.RGBA
-//	img, res, err := meme.RenderBytes(data, spec, fs, 0)     // decode (imgio, 0 = default pixel limit) + Draw
-//	res, err := meme.RenderTo(w, data, spec, fs, "jpeg", 90) // ... + encode
 //	missing, err := meme.Missing(spec, fs)  // characters no loaded font covers
+//	names, err := meme.FontsNeeded(spec, fs) // bundled fonts (fonts.Bundled) to add first
 //
 //	r := meme.NewRenderer(fs)               // cached, for the browser
 //	r.SetImage(img)
@@ -30,6 +29,12 @@
 // turns, a caption band that grows with its text); the boxes are then
 // fractions of the canvas. The composed canvas is the preview's cached base,
 // so a keystroke costs the same as over one image.
+//
+//	a, err := imgio.DecodeAnimation(gifBytes, 0) // every frame, limits checked first
+//	r.SetAnimation(a)                       // the still methods then draw on frame 0
+//	frame, res, err := r.AnimationFrame(spec, i, w, h) // frame i as shown, captions from the cache
+//	res, err := r.EncodeGIF(w, spec)        // every frame captioned, animated GIF out
+//	res, err := meme.EncodeAnimation(w, a, spec, fs) // the same, one-shot (the CLI)
 //
 // Geometry is resolution independent: x and w are fractions of the image
 // width; y, h, size, minSize and outlineWidth of its height. Layout works in
@@ -53,6 +58,11 @@
 // glyph filled. gg's DrawString and DrawImage go through x/image/draw's
 // generic transform and are far too slow, and gg's own wrapper only added
 // module size, so neither is used.
+//
+// Errors wrap one of the sentinels in errors.go (or imgio's); ErrorCode
+// names each with a stable code, the one table the browser module reports
+// rejections with. Limits, option values and defaults are exported values,
+// which scripts/gencontract writes into site/contract.js for the page.
 //
 // The spec JSON is parsed by a small strict parser (json.go) rather than
 // encoding/json, which would cost a tenth of the WASM module's size budget.

@@ -37,26 +37,41 @@ type glyph struct {
 	pts         []float64 // x,y pairs: 1 for M and L, 2 for Q, 3 for C
 }
 
-// ParseFont parses TTF or OTF bytes. The bytes are retained.
-func ParseFont(data []byte) (f *Font, err error) {
+// MaxFontBytes bounds a font file: the largest CJK fonts are about 20 MB.
+const MaxFontBytes = 30 << 20
+
+// ParseFont parses TTF or OTF bytes. The bytes are retained. Its errors
+// are ErrBadFont or ErrFontTooLarge.
+func ParseFont(data []byte) (*Font, error) {
+	f, err := parseFont(data)
+	if err != nil {
+		return nil, fmt.Errorf("meme: font: %w", err)
+	}
+	return f, nil
+}
+
+func parseFont(data []byte) (f *Font, err error) {
+	if len(data) > MaxFontBytes {
+		return nil, Kind(ErrFontTooLarge, fmt.Errorf("%d bytes is over the %d byte limit", len(data), MaxFontBytes))
+	}
 	// The parser is fuzzed upstream, but a font is user input here: a panic
 	// deep in a table reader becomes an error, not a dead worker.
 	defer func() {
 		if p := recover(); p != nil {
-			f, err = nil, fmt.Errorf("meme: font: malformed (%v)", p)
+			f, err = nil, Kind(ErrBadFont, fmt.Errorf("malformed (%v)", p))
 		}
 	}()
 	ld, err := ot.NewLoader(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("meme: font: %w", err)
+		return nil, Kind(ErrBadFont, err)
 	}
 	ft, err := gtfont.NewFont(ld)
 	if err != nil {
-		return nil, fmt.Errorf("meme: font: %w", err)
+		return nil, Kind(ErrBadFont, err)
 	}
 	upem := int(ft.Upem())
 	if upem < 16 || upem > 16384 {
-		return nil, fmt.Errorf("meme: font: %d units per em is out of range", upem)
+		return nil, Kind(ErrBadFont, fmt.Errorf("%d units per em is out of range", upem))
 	}
 	face := gtfont.NewFace(ft)
 	f = &Font{face: face, upem: float64(upem), glyphs: map[gtfont.GID]*glyph{}}
@@ -68,12 +83,12 @@ func ParseFont(data []byte) (f *Font, err error) {
 	f.family = desc.Family
 	ext, ok := face.FontHExtents()
 	if !ok {
-		return nil, errors.New("meme: font: no horizontal metrics")
+		return nil, Kind(ErrBadFont, errors.New("no horizontal metrics"))
 	}
 	f.ascent = float64(ext.Ascender) / f.upem
 	f.descent = -float64(ext.Descender) / f.upem
 	if f.ascent <= 0 || f.ascent > 4 || f.descent < 0 || f.descent > 4 {
-		return nil, fmt.Errorf("meme: font: implausible metrics (ascent %v em, descent %v em)", f.ascent, f.descent)
+		return nil, Kind(ErrBadFont, fmt.Errorf("implausible metrics (ascent %v em, descent %v em)", f.ascent, f.descent))
 	}
 	// The OS/2 cap height is absent or has the wrong sign in some fonts, so
 	// measure the glyph itself.
@@ -84,7 +99,7 @@ func ParseFont(data []byte) (f *Font, err error) {
 		}
 	}
 	if f.NumGlyphs() == 0 {
-		return nil, errors.New("meme: font: no glyphs")
+		return nil, Kind(ErrBadFont, errors.New("no glyphs"))
 	}
 	return f, nil
 }
@@ -152,7 +167,7 @@ type FontSet struct {
 }
 
 // BuiltinFont is the name of the embedded face.
-const BuiltinFont = "anton"
+const BuiltinFont = fonts.BuiltinName
 
 // NewFontSet returns a set holding the built-in Anton face.
 func NewFontSet() *FontSet {
@@ -171,12 +186,12 @@ func NewFontSet() *FontSet {
 // replaces the font.
 func (fs *FontSet) Add(name string, data []byte, fallback bool) (*Font, error) {
 	name = strings.ToLower(strings.TrimSpace(name))
-	if name == "" || len(name) > 64 {
-		return nil, errors.New("meme: font name must be 1 to 64 bytes")
+	if name == "" || len(name) > MaxFontName {
+		return nil, Kind(ErrBadArgument, fmt.Errorf("meme: font name must be 1 to %d bytes", MaxFontName))
 	}
-	f, err := ParseFont(data)
+	f, err := parseFont(data)
 	if err != nil {
-		return nil, fmt.Errorf("meme: font %q: %w", name, errors.Unwrap(err))
+		return nil, fmt.Errorf("meme: font %q: %w", name, err)
 	}
 	fs.named[name] = f
 	if fallback {
@@ -205,7 +220,7 @@ func (fs *FontSet) Font(name string) (*Font, bool) {
 func (fs *FontSet) chain(name string) ([]*Font, error) {
 	f, ok := fs.Font(name)
 	if !ok {
-		return nil, fmt.Errorf("font %q is not loaded", name)
+		return nil, Kind(ErrFontNotLoaded, fmt.Errorf("font %q is not loaded", name))
 	}
 	out := []*Font{f}
 	for _, n := range fs.fallbacks {

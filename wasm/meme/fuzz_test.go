@@ -106,7 +106,7 @@ func FuzzRenderBytes(f *testing.F) {
 		if err != nil {
 			return
 		}
-		out, res, err := RenderBytes(data, s, fs, 1<<16)
+		out, res, err := renderBytes(data, s, fs, 1<<16)
 		if err != nil {
 			return
 		}

@@ -98,7 +98,7 @@ func TestCJKBreaks(t *testing.T) {
 	}
 }
 
-func TestFontsNeeded(t *testing.T) {
+func TestFontsNeededByScript(t *testing.T) {
 	spec := func(texts ...string) Spec {
 		s := DefaultSpec()
 		for i, tx := range texts {
@@ -119,13 +119,17 @@ func TestFontsNeeded(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := fmt.Sprint(FontsNeeded(tc.spec, NewFontSet())); got != tc.want {
+			need, err := FontsNeeded(tc.spec, NewFontSet())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(need); got != tc.want {
 				t.Fatalf("got %s, want %s", got, tc.want)
 			}
 		})
 	}
 	t.Run("LoadedOnesAreNotNeeded", func(t *testing.T) {
-		if got := FontsNeeded(spec("مرحبا 你好"), fullFontSet(t)); len(got) != 0 {
+		if got, err := FontsNeeded(spec("مرحبا 你好"), fullFontSet(t)); err != nil || len(got) != 0 {
 			t.Fatalf("got %v", got)
 		}
 	})

@@ -3,8 +3,11 @@ package meme
 import (
 	"errors"
 	"fmt"
+	"github.com/memeforge/memeforge/wasm/fonts"
+	"github.com/memeforge/memeforge/wasm/imgio"
 	"image"
 	"math"
+	"strings"
 )
 
 // Bounds on an output (preview or final), in pixels. Decoding refuses
@@ -51,6 +54,12 @@ type Renderer struct {
 	// it, in box order. shown is nil when preview holds nothing reusable.
 	frame uint64
 	shown []*caption
+
+	// Set by SetAnimation: the frames, their composer and the buffer
+	// AnimationFrame draws into.
+	anim    *imgio.Animation
+	comp    *imgio.Composer
+	animOut *image.RGBA
 }
 
 // Frame is a preview with what a caller that keeps the previous one needs
@@ -88,7 +97,7 @@ func (r *Renderer) SetImage(img *image.RGBA) error {
 // Renderer keeps the images and never writes to them.
 func (r *Renderer) SetImages(imgs []*image.RGBA) error {
 	if len(imgs) == 0 || len(imgs) > MaxImages {
-		return fmt.Errorf("meme: images: %d images, want 1 to %d", len(imgs), MaxImages)
+		return Kind(ErrBadArgument, fmt.Errorf("meme: images: %d images, want 1 to %d", len(imgs), MaxImages))
 	}
 	out := make([]*image.RGBA, len(imgs))
 	some := false
@@ -98,9 +107,9 @@ func (r *Renderer) SetImages(imgs []*image.RGBA) error {
 		}
 		if err := checkSize(img.Rect.Dx(), img.Rect.Dy()); err != nil {
 			if len(imgs) == 1 {
-				return fmt.Errorf("meme: image: %w", err)
+				return Kind(imgio.ErrTooLarge, fmt.Errorf("meme: image: %w", err))
 			}
-			return fmt.Errorf("meme: image %d: %w", i, err)
+			return Kind(imgio.ErrTooLarge, fmt.Errorf("meme: image %d: %w", i, err))
 		}
 		if img.Rect.Min != (image.Point{}) {
 			img = &image.RGBA{Pix: img.Pix[img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y):], Stride: img.Stride, Rect: image.Rectangle{Max: img.Rect.Size()}}
@@ -108,9 +117,10 @@ func (r *Renderer) SetImages(imgs []*image.RGBA) error {
 		out[i], some = img, true
 	}
 	if !some {
-		return errors.New("meme: images: none set")
+		return Kind(ErrBadArgument, errors.New("meme: images: none set"))
 	}
 	r.imgs, r.src = out, out[0]
+	r.anim, r.comp = nil, nil
 	r.gen++
 	r.base = nil
 	r.shown = nil
@@ -120,7 +130,7 @@ func (r *Renderer) SetImages(imgs []*image.RGBA) error {
 // SetImageAt sets the image of one slot (from 0), keeping the others.
 func (r *Renderer) SetImageAt(slot int, img *image.RGBA) error {
 	if slot < 0 || slot >= MaxImages {
-		return fmt.Errorf("meme: image slot %d: want 0 to %d", slot, MaxImages-1)
+		return Kind(ErrBadArgument, fmt.Errorf("meme: image slot %d: want 0 to %d", slot, MaxImages-1))
 	}
 	imgs := append([]*image.RGBA(nil), r.imgs...)
 	for len(imgs) <= slot {
@@ -129,9 +139,6 @@ func (r *Renderer) SetImageAt(slot int, img *image.RGBA) error {
 	imgs[slot] = img
 	return r.SetImages(imgs)
 }
-
-// Image is the first image (the one SetImage set), or nil.
-func (r *Renderer) Image() *image.RGBA { return r.src }
 
 // Images are the images by slot, as set.
 func (r *Renderer) Images() []*image.RGBA { return r.imgs }
@@ -245,9 +252,6 @@ func checkSize(w, h int) error {
 	return nil
 }
 
-// ErrNoImage is returned when rendering before SetImage.
-var ErrNoImage = errors.New("meme: no image loaded")
-
 // Preview renders spec over the image scaled to w x h.
 func (r *Renderer) Preview(spec Spec, w, h int) (*image.RGBA, Result, error) {
 	f, res, err := r.PreviewFrame(spec, w, h, 0)
@@ -264,10 +268,10 @@ func (r *Renderer) PreviewFrame(spec Spec, w, h int, have uint64) (Frame, Result
 		return Frame{}, Result{}, ErrNoImage
 	}
 	if err := checkSize(w, h); err != nil {
-		return Frame{}, Result{}, fmt.Errorf("meme: preview size: %w", err)
+		return Frame{}, Result{}, Kind(ErrBadArgument, fmt.Errorf("meme: preview size: %w", err))
 	}
 	if w*h > MaxPixels {
-		return Frame{}, Result{}, fmt.Errorf("meme: preview size %dx%d is over %d pixels", w, h, MaxPixels)
+		return Frame{}, Result{}, Kind(ErrBadArgument, fmt.Errorf("meme: preview size %dx%d is over %d pixels", w, h, MaxPixels))
 	}
 	spec, lo, err := r.plan(spec)
 	if err != nil {
@@ -593,4 +597,58 @@ func StraightAlpha(dst []byte, img *image.RGBA) []byte {
 		}
 	}
 	return dst
+}
+
+// FontsNeeded lists the bundled fonts (fonts.Bundled) that spec needs and
+// fs does not hold yet, in Bundled order: those its boxes name, and for
+// each character no font of its box's chain covers, the first fallback
+// that does. The browser fetches exactly these before rendering; what
+// no bundled font covers is left to Result.Missing.
+func FontsNeeded(spec Spec, fs *FontSet) ([]string, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	need := map[string]bool{}
+	for i, b := range spec.Boxes {
+		rb := b.resolve()
+		var chain []*Font
+		named := "" // a bundled font the box names that is not loaded yet
+		if _, ok := fs.Font(rb.font); ok {
+			chain, _ = fs.chain(rb.font)
+		} else if bf, ok := fonts.Lookup(strings.ToLower(rb.font)); ok {
+			named, need[bf.Name] = bf.Name, true
+			for _, n := range fs.fallbacks {
+				chain = append(chain, fs.named[n])
+			}
+		} else {
+			_, err := fs.chain(rb.font)
+			return nil, fmt.Errorf("meme: spec: boxes[%d].font: %w", i, err)
+		}
+		covered := func(r rune) bool {
+			for _, f := range chain {
+				if f.Has(r) {
+					return true
+				}
+			}
+			return named != "" && fonts.Covers(named, r)
+		}
+		for _, r := range rb.text {
+			if r == '\n' || ignorable(r) || covered(r) {
+				continue
+			}
+			for _, f := range fonts.Bundled {
+				if _, loaded := fs.Font(f.Name); f.Fallback && !loaded && fonts.Covers(f.Name, r) {
+					need[f.Name] = true
+					break
+				}
+			}
+		}
+	}
+	var out []string
+	for _, f := range fonts.Bundled {
+		if need[f.Name] {
+			out = append(out, f.Name)
+		}
+	}
+	return out, nil
 }

@@ -1,6 +1,7 @@
 package meme
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"image/color"
@@ -17,11 +18,32 @@ const (
 	MaxTextLen  = 500 // characters (runes) in one box's text
 	MaxSpecSize = 1 << 20
 
+	MaxFontName = 64 // bytes in a font name
+
 	// DefaultMinSize is the smallest auto size (fraction of image height)
 	// used when a box leaves minSize at 0.
 	DefaultMinSize = 0.02
-	maxOutline     = 0.1
-	maxRotation    = 360
+	MaxOutline     = 0.1 // outlineWidth, a fraction of the image height
+	MaxRotation    = 360 // degrees either way
+)
+
+// The values a box's option fields take; "" takes the Default below. The
+// page reads these lists, the limits above and the defaults from
+// site/contract.js.
+var (
+	Aligns     = []string{"left", "center", "right"}
+	VAligns    = []string{"top", "middle", "bottom"}
+	Transforms = []string{"upper", "none"}
+)
+
+// Defaults an empty field takes.
+const (
+	DefaultAlign     = "center"
+	DefaultVAlign    = "middle"
+	DefaultFont      = BuiltinFont
+	DefaultFill      = "#ffffff"
+	DefaultOutline   = "#000000"
+	DefaultTransform = "none"
 )
 
 // Spec is a meme: caption boxes drawn over an image, in order.
@@ -97,27 +119,32 @@ func (s *Size) UnmarshalJSON(b []byte) error {
 }
 
 // DefaultSpec is the spec a new image starts with: a top and a bottom box,
-// white Anton with a black outline, upper case, sized to fit.
+// white Anton with a black outline, upper case, sized to fit. Their text is
+// empty; the editor puts its own placeholder words in.
 func DefaultSpec() Spec {
-	box := func(text string, y float64, valign string) Box {
-		return Box{
-			Text: text, X: 0.05, Y: y, W: 0.9, H: 0.2,
-			Align: "center", VAlign: valign, Font: "anton", Size: SizeAuto, MinSize: DefaultMinSize,
-			Fill: "#ffffff", Outline: "#000000", OutlineWidth: 0.006, Transform: "upper",
-		}
+	return Spec{Boxes: []Box{newBox(0.03, "top"), newBox(0.77, "bottom")}}
+}
+
+// NewBox is the box the editor adds: DefaultSpec's style across the middle.
+func NewBox() Box { return newBox(0.4, "middle") }
+
+func newBox(y float64, valign string) Box {
+	return Box{
+		X: 0.05, Y: y, W: 0.9, H: 0.2,
+		Align: DefaultAlign, VAlign: valign, Font: DefaultFont, Size: SizeAuto, MinSize: DefaultMinSize,
+		Fill: DefaultFill, Outline: DefaultOutline, OutlineWidth: 0.006, Transform: "upper",
 	}
-	return Spec{Boxes: []Box{box("", 0.03, "top"), box("", 0.77, "bottom")}}
 }
 
 // ParseSpec reads a spec strictly: unknown fields, trailing data and
 // anything Validate rejects are errors.
 func ParseSpec(data []byte) (Spec, error) {
 	if len(data) > MaxSpecSize {
-		return Spec{}, fmt.Errorf("meme: spec: %d bytes is over the %d byte limit", len(data), MaxSpecSize)
+		return Spec{}, Kind(ErrBadSpec, fmt.Errorf("meme: spec: %d bytes is over the %d byte limit", len(data), MaxSpecSize))
 	}
 	s, err := parseSpecJSON(data)
 	if err != nil {
-		return Spec{}, fmt.Errorf("meme: spec: %w", err)
+		return Spec{}, Kind(ErrBadSpec, fmt.Errorf("meme: spec: %w", err))
 	}
 	if err := s.Validate(); err != nil {
 		return Spec{}, err
@@ -129,11 +156,11 @@ func ParseSpec(data []byte) (Spec, error) {
 // index, from 0) and the field.
 func (s Spec) Validate() error {
 	if len(s.Boxes) > MaxBoxes {
-		return fmt.Errorf("meme: spec: %d boxes is over the limit of %d", len(s.Boxes), MaxBoxes)
+		return Kind(ErrBadSpec, fmt.Errorf("meme: spec: %d boxes is over the limit of %d", len(s.Boxes), MaxBoxes))
 	}
 	for i, b := range s.Boxes {
 		if err := b.validate(); err != nil {
-			return fmt.Errorf("meme: spec: boxes[%d].%w", i, err)
+			return Kind(ErrBadSpec, fmt.Errorf("meme: spec: boxes[%d].%w", i, err))
 		}
 	}
 	if s.Canvas != nil {
@@ -167,8 +194,8 @@ func (b Box) validate() error {
 		{"w", b.W, 0, 1, true},
 		{"h", b.H, 0, 1, true},
 		{"minSize", b.MinSize, 0, 1, false},
-		{"outlineWidth", b.OutlineWidth, 0, maxOutline, false},
-		{"rotation", b.Rotation, -maxRotation, maxRotation, false},
+		{"outlineWidth", b.OutlineWidth, 0, MaxOutline, false},
+		{"rotation", b.Rotation, -MaxRotation, MaxRotation, false},
 	}
 	for _, n := range nums {
 		if err := checkRange(n.v, n.lo, n.hi, n.loOpen); err != nil {
@@ -187,17 +214,17 @@ func (b Box) validate() error {
 	if b.Y+b.H > 1+slack {
 		return fmt.Errorf("h: box runs past the bottom edge (y+h = %v > 1)", b.Y+b.H)
 	}
-	if err := oneOf(b.Align, "left", "center", "right"); err != nil {
+	if err := oneOf(b.Align, Aligns...); err != nil {
 		return fmt.Errorf("align: %w", err)
 	}
-	if err := oneOf(b.VAlign, "top", "middle", "bottom"); err != nil {
+	if err := oneOf(b.VAlign, VAligns...); err != nil {
 		return fmt.Errorf("valign: %w", err)
 	}
-	if err := oneOf(b.Transform, "upper", "none"); err != nil {
+	if err := oneOf(b.Transform, Transforms...); err != nil {
 		return fmt.Errorf("transform: %w", err)
 	}
-	if len(b.Font) > 64 {
-		return errors.New("font: name longer than 64 bytes")
+	if len(b.Font) > MaxFontName {
+		return fmt.Errorf("font: name longer than %d bytes", MaxFontName)
 	}
 	if _, err := parseColor(b.Fill, color.NRGBA{}); err != nil {
 		return fmt.Errorf("fill: %w", err)
@@ -303,19 +330,19 @@ func (b Box) resolve() resolved {
 		outlineWidth: b.OutlineWidth, rotation: b.Rotation,
 	}
 	if r.align == "" {
-		r.align = "center"
+		r.align = DefaultAlign
 	}
 	if r.valign == "" {
-		r.valign = "middle"
+		r.valign = DefaultVAlign
 	}
 	if r.font == "" {
-		r.font = "anton"
+		r.font = DefaultFont
 	}
 	if r.minSize == 0 {
 		r.minSize = DefaultMinSize
 	}
-	r.fill, _ = parseColor(b.Fill, color.NRGBA{255, 255, 255, 255})
-	r.outline, _ = parseColor(b.Outline, color.NRGBA{0, 0, 0, 255})
+	r.fill, _ = parseColor(cmp.Or(b.Fill, DefaultFill), color.NRGBA{})
+	r.outline, _ = parseColor(cmp.Or(b.Outline, DefaultOutline), color.NRGBA{})
 	r.background, _ = parseColor(b.Background, color.NRGBA{})
 	r.shadow, _ = parseColor(b.Shadow, color.NRGBA{})
 	if b.Transform == "upper" {

@@ -9,6 +9,9 @@ const env = process.env;
 await import(pathToFileURL(env.WASM_EXEC).href); // defines globalThis.Go
 const go = new Go();
 const { instance } = await WebAssembly.instantiate(readFileSync(env.MODULE), go.importObject);
+// Node's global is no EventTarget; stand in for a worker's to see the readiness signal.
+const events = [];
+globalThis.dispatchEvent = (e) => { events.push(e.type); return true; };
 go.run(instance); // resolves only if main returns; it blocks to serve calls
 
 const mf = globalThis.memeforge;
@@ -24,12 +27,13 @@ async function check(name, fn) {
   }
 }
 function assert(cond, msg) { if (!cond) throw new Error(msg); }
-async function rejects(p, want) {
+async function rejects(p, want, code) {
   let err;
   try { await p; } catch (e) { err = e; }
   assert(err instanceof Error, "did not reject with an Error");
   assert(err.message.startsWith("memeforge."), "message lacks the method: " + err.message);
   if (want) assert(err.message.includes(want), `message ${JSON.stringify(err.message)} lacks ${JSON.stringify(want)}`);
+  assert(err.code === code, `code ${JSON.stringify(err.code)}, want ${JSON.stringify(code)} (${err.message})`);
 }
 const sha = (u8) => createHash("sha256").update(u8).digest("hex");
 const bytes = (p) => new Uint8Array(readFileSync(p));
@@ -38,10 +42,13 @@ const spec = env.SPEC;
 await check("ExposesOneObjectWithVersion", async () => {
   assert(typeof mf === "object", "no memeforge global");
   assert(typeof mf.version === "string" && mf.version.length > 0, "version");
-  for (const m of ["loadImage", "addFont", "renderPreview", "renderFinal", "encode", "missingGlyphs"])
+  for (const m of ["loadImage", "addFont", "renderPreview", "renderFinal", "encode", "missingGlyphs", "fontsNeeded"])
     assert(typeof mf[m] === "function", m);
 });
-await check("RenderBeforeLoadRejects", () => rejects(mf.renderPreview(spec, 10, 10), "no image loaded"));
+await check("SignalsReady", async () => {
+  assert(events.join() === "memeforge:ready", "events dispatched: " + JSON.stringify(events));
+});
+await check("RenderBeforeLoadRejects", () => rejects(mf.renderPreview(spec, 10, 10), "no image loaded", "no_image"));
 await check("LoadImage", async () => {
   const info = await mf.loadImage(bytes(env.IMAGE));
   assert(info.width === 320 && info.height === 240 && info.format === "png", JSON.stringify(info));
@@ -49,6 +56,12 @@ await check("LoadImage", async () => {
 await check("MissingGlyphsBeforeFallbacks", async () => {
   const m = await mf.missingGlyphs(spec);
   assert(Array.isArray(m) && m.includes("你") && m.includes("П"), JSON.stringify(m));
+});
+await check("FontsNeededBeforeFallbacks", async () => {
+  const n = await mf.fontsNeeded(spec);
+  assert(Array.isArray(n) && n.join() === "dejavu,droid", JSON.stringify(n));
+  const named = await mf.fontsNeeded('{"boxes":[{"text":"你","x":0,"y":0,"w":1,"h":1,"font":"droid"}]}');
+  assert(named.join() === "droid", JSON.stringify(named));
 });
 await check("AddFallbackFonts", async () => {
   const a = await mf.addFont("DejaVu", bytes(env.FONTS + "/DejaVuSans-Bold.ttf"), true);
@@ -59,6 +72,8 @@ await check("AddFallbackFonts", async () => {
 await check("NothingMissingAfterFallbacks", async () => {
   const m = await mf.missingGlyphs(spec);
   assert(Array.isArray(m) && m.length === 0, JSON.stringify(m));
+  const n = await mf.fontsNeeded(spec);
+  assert(Array.isArray(n) && n.length === 0, JSON.stringify(n));
 });
 await check("RenderPreviewSamePixelsAsNative", async () => {
   const r = await mf.renderPreview(spec, 160, 120);
@@ -111,33 +126,91 @@ await check("ConcurrentCallsAllSettle", async () => {
   assert(rs.map((r) => r.width).join() === "101,102,103", "widths");
 });
 
+await check("AnimationBeforeLoadRejectsWithCode", async () => {
+  let err;
+  try { await mf.renderAnimationFrame(spec, 0, 10, 10); } catch (e) { err = e; }
+  assert(err && err.code === "no_animation", "code " + (err && err.code));
+});
+await check("LoadImageSaysAnimatedGIFIsFirstFrameOnly", async () => {
+  const info = await mf.loadImage(bytes(env.GIF));
+  assert(info.format === "gif" && info.animated === true && info.firstFrameOnly === true, JSON.stringify(info));
+});
+await check("LoadAnimation", async () => {
+  const a = await mf.loadAnimation(bytes(env.GIF));
+  assert(a.width === 160 && a.height === 80 && a.frames === 20, JSON.stringify(a));
+  assert(a.delays.length === 20 && a.delays.every((d) => d === 40), "delays " + a.delays);
+  assert(a.loopCount === 0 && a.plays === 0, "loop");
+});
+await check("RenderAnimationFrameSamePixelsAsNative", async () => {
+  const r = await mf.renderAnimationFrame(spec, 7, 120, 60);
+  assert(r.width === 120 && r.height === 60 && r.frame === 7, "size");
+  assert(sha(r.pixels) === env.GIF_FRAME_SHA256, "frame pixels differ from the native render");
+});
+await check("FinalGIFSameBytesAsNative", async () => {
+  const g = await mf.finalGIF(spec);
+  assert(g instanceof Uint8Array && sha(g) === env.GIF_SHA256, "GIF bytes differ from the native encoder's");
+});
+await check("LoadAnimationOverFrameLimitHasCode", async () => {
+  let err;
+  try { await mf.loadAnimation(bytes(env.MANY_GIF)); } catch (e) { err = e; }
+  assert(err && err.code === "too_many_frames" && err.message.includes("2000 frames"), String(err && err.message));
+});
+await check("LoadAnimationNotGIF", async () => {
+  let err;
+  try { await mf.loadAnimation(bytes(env.IMAGE)); } catch (e) { err = e; }
+  assert(err && err.code === "unsupported_format", String(err && err.message));
+});
+await check("StillImageAgain", async () => {
+  const info = await mf.loadImage(bytes(env.IMAGE));
+  assert(info.animated === false && info.firstFrameOnly === false, JSON.stringify(info));
+});
+
 const bad = [
-  ["LoadImageNoArgs", () => mf.loadImage(), "want 1 arguments"],
-  ["LoadImageString", () => mf.loadImage("x.png"), "want a Uint8Array"],
-  ["LoadImageArrayBuffer", () => mf.loadImage(new ArrayBuffer(8)), "want a Uint8Array"],
-  ["LoadImageEmpty", () => mf.loadImage(new Uint8Array(0)), "empty"],
-  ["LoadImageGarbage", () => mf.loadImage(new TextEncoder().encode("not an image")), "unsupported"],
-  ["LoadImageTruncated", () => mf.loadImage(bytes(env.IMAGE).slice(0, 100)), "corrupt"],
-  ["AddFontGarbage", () => mf.addFont("mine", new Uint8Array([1, 2, 3, 4]), false), 'font "mine"'],
-  ["AddFontFallbackNotBoolean", () => mf.addFont("x", new Uint8Array(4), "yes"), "fallback: want a boolean"],
-  ["PreviewSpecNotString", () => mf.renderPreview({ boxes: [] }, 10, 10), "specJSON: want a string"],
-  ["PreviewUnknownField", () => mf.renderPreview('{"boxes":[{"text":"a","x":0,"y":0,"w":1,"h":1,"bogus":1}]}', 10, 10), 'unknown field "bogus"'],
-  ["PreviewBadColour", () => mf.renderPreview('{"boxes":[{"text":"a","x":0,"y":0,"w":1,"h":1,"fill":"red"}]}', 10, 10), "boxes[0].fill"],
-  ["PreviewNotJSON", () => mf.renderPreview("{", 10, 10), "spec"],
-  ["PreviewNegativeWidth", () => mf.renderPreview(spec, -1, 10), "width"],
-  ["PreviewFractionalHeight", () => mf.renderPreview(spec, 10, 1.5), "height"],
-  ["PreviewNaNWidth", () => mf.renderPreview(spec, NaN, 10), "width"],
-  ["PreviewHugeWidth", () => mf.renderPreview(spec, 1e9, 10), "width"],
-  ["PreviewWidthAsString", () => mf.renderPreview(spec, "10", 10), "width: want a number"],
-  ["PreviewHaveNegative", () => mf.renderPreview(spec, 10, 10, -1), "have: want a frame number"],
-  ["PreviewHaveString", () => mf.renderPreview(spec, 10, 10, "3"), "have: want a frame number"],
-  ["PreviewFiveArgs", () => mf.renderPreview(spec, 10, 10, 1, 2), "want 3 or 4 arguments"],
-  ["PreviewUnknownFont", () => mf.renderPreview('{"boxes":[{"text":"a","x":0,"y":0,"w":1,"h":1,"font":"comic"}]}', 10, 10), 'font "comic" is not loaded'],
-  ["EncodeBadFormat", () => mf.encode(spec, "bmp", 1), "format"],
-  ["EncodeBadQuality", () => mf.encode(spec, "jpeg", 101), "quality"],
-  ["MissingGlyphsNull", () => mf.missingGlyphs(null), "want a string"],
+  ["AnimationFrameNegative", () => mf.renderAnimationFrame(spec, -1, 10, 10), "frame: want a frame index", "bad_argument"],
+  ["AnimationFrameString", () => mf.renderAnimationFrame(spec, "1", 10, 10), "frame: want a frame index", "bad_argument"],
+  ["FinalGIFNoArgs", () => mf.finalGIF(), "want 1 arguments", "bad_argument"],
+  ["LoadImageNoArgs", () => mf.loadImage(), "want 1 arguments", "bad_argument"],
+  ["LoadImageString", () => mf.loadImage("x.png"), "want a Uint8Array", "bad_argument"],
+  ["LoadImageArrayBuffer", () => mf.loadImage(new ArrayBuffer(8)), "want a Uint8Array", "bad_argument"],
+  ["LoadImageEmpty", () => mf.loadImage(new Uint8Array(0)), "empty", "bad_argument"],
+  ["LoadImageGarbage", () => mf.loadImage(new TextEncoder().encode("not an image")), "unsupported", "unsupported_format"],
+  ["LoadImageTruncated", () => mf.loadImage(bytes(env.IMAGE).slice(0, 100)), "corrupt", "image_corrupt"],
+  ["AddFontGarbage", () => mf.addFont("mine", new Uint8Array([1, 2, 3, 4]), false), 'font "mine"', "bad_font"],
+  ["AddFontFallbackNotBoolean", () => mf.addFont("x", new Uint8Array(4), "yes"), "fallback: want a boolean", "bad_argument"],
+  ["PreviewSpecNotString", () => mf.renderPreview({ boxes: [] }, 10, 10), "specJSON: want a string", "bad_argument"],
+  ["PreviewUnknownField", () => mf.renderPreview('{"boxes":[{"text":"a","x":0,"y":0,"w":1,"h":1,"bogus":1}]}', 10, 10), 'unknown field "bogus"', "bad_spec"],
+  ["PreviewBadColour", () => mf.renderPreview('{"boxes":[{"text":"a","x":0,"y":0,"w":1,"h":1,"fill":"red"}]}', 10, 10), "boxes[0].fill", "bad_spec"],
+  ["PreviewNotJSON", () => mf.renderPreview("{", 10, 10), "spec", "bad_spec"],
+  ["PreviewNegativeWidth", () => mf.renderPreview(spec, -1, 10), "width", "bad_argument"],
+  ["PreviewFractionalHeight", () => mf.renderPreview(spec, 10, 1.5), "height", "bad_argument"],
+  ["PreviewNaNWidth", () => mf.renderPreview(spec, NaN, 10), "width", "bad_argument"],
+  ["PreviewHugeWidth", () => mf.renderPreview(spec, 1e9, 10), "width", "bad_argument"],
+  ["PreviewWidthAsString", () => mf.renderPreview(spec, "10", 10), "width: want a number", "bad_argument"],
+  ["PreviewHaveNegative", () => mf.renderPreview(spec, 10, 10, -1), "have: want a frame number", "bad_argument"],
+  ["PreviewHaveString", () => mf.renderPreview(spec, 10, 10, "3"), "have: want a frame number", "bad_argument"],
+  ["PreviewFiveArgs", () => mf.renderPreview(spec, 10, 10, 1, 2), "want 3 or 4 arguments", "bad_argument"],
+  ["PreviewUnknownFont", () => mf.renderPreview('{"boxes":[{"text":"a","x":0,"y":0,"w":1,"h":1,"font":"comic"}]}', 10, 10), 'font "comic" is not loaded', "font_not_loaded"],
+  ["EncodeBadFormat", () => mf.encode(spec, "bmp", 1), "format", "bad_argument"],
+  ["EncodeBadQuality", () => mf.encode(spec, "jpeg", 101), "quality", "bad_argument"],
+  ["FontsNeededUnknownFont", () => mf.fontsNeeded('{"boxes":[{"text":"a","x":0,"y":0,"w":1,"h":1,"font":"comic"}]}'), 'font "comic" is not loaded', "font_not_loaded"],
+  ["MissingGlyphsNull", () => mf.missingGlyphs(null), "want a string", "bad_argument"],
 ];
-for (const [name, call, want] of bad) await check("Rejects" + name, () => rejects(call(), want));
+for (const [name, call, want, code] of bad) await check("Rejects" + name, () => rejects(call(), want, code));
+await check("TooLargeSaysItsSize", async () => {
+  // A PNG header claiming 20000 x 20000 pixels: refused from the header, with the size.
+  const h = new Uint8Array(33);
+  h.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  new DataView(h.buffer).setUint32(16, 20000);
+  new DataView(h.buffer).setUint32(20, 20000);
+  h.set([8, 6, 0, 0, 0], 24);
+  let crc = ~0;
+  for (const b of h.subarray(12, 29)) { crc ^= b; for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1)); }
+  new DataView(h.buffer).setUint32(29, ~crc >>> 0);
+  let err;
+  try { await mf.loadImage(h); } catch (e) { err = e; }
+  assert(err && err.code === "image_too_large" && err.width === 20000 && err.height === 20000, String(err && [err.code, err.width, err.message]));
+  await mf.loadImage(bytes(env.IMAGE)); // the image the checks below draw on
+});
 await check("StillWorksAfterRejections", async () => {
   const r = await mf.renderPreview(spec, 160, 120);
   assert(sha(r.pixels) === env.PREVIEW_SHA256, "preview changed");

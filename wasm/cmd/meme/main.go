@@ -14,7 +14,10 @@
 // order. A template takes as many -in as it has image slots; a starter
 // template takes none to use its own images.
 //
-// The output format follows the -out extension (.png, .jpg, .jpeg). Any bad
+// The output format follows the -out extension (.png, .jpg, .jpeg, .gif).
+// A GIF written from a GIF keeps its animation (every frame captioned, the
+// source's timing and loop count); an animated input written as PNG or JPEG
+// gives its first frame, and a note on stderr says so. Any bad
 // input ends the program with a one-line error and a non-zero status (2 for
 // bad usage, 1 for everything else), and never leaves a partial output file:
 // the image is written to a temporary file beside -out and renamed into
@@ -26,6 +29,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -41,11 +45,9 @@ import (
 	"github.com/memeforge/memeforge/wasm/meme"
 )
 
-// Input size limits: bigger files are refused before they are read whole.
-const (
-	maxImageBytes = 256 << 20 // far above any 50-megapixel JPEG/PNG worth decoding
-	maxFontBytes  = 64 << 20
-)
+// maxImageBytes refuses bigger files before they are read whole (fonts get
+// the core's meme.MaxFontBytes).
+const maxImageBytes = 256 << 20 // far above any 50-megapixel JPEG/PNG worth decoding
 
 // userFontName is the name -font adds its font under.
 const userFontName = "user"
@@ -107,7 +109,7 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 	fl.Var((*list)(&o.texts), "text", "a caption, once per box in order (instead of -top/-bottom)")
 	fl.StringVar(&o.template, "template", "", "template: a blank format (classic, caption-bar, two-panel, four-panel, labels) or a starter (see -templates)")
 	fl.BoolVar(&o.listTemplates, "templates", false, "list every template name, one a line, and exit")
-	fl.StringVar(&o.out, "out", "", "output image: .png, .jpg or .jpeg (required)")
+	fl.StringVar(&o.out, "out", "", "output image: .png, .jpg, .jpeg, or .gif for a GIF input (keeps its animation) (required)")
 	fl.StringVar(&o.top, "top", "", "top caption (default spec: white Anton, black outline, upper case)")
 	fl.StringVar(&o.bottom, "bottom", "", "bottom caption")
 	fl.StringVar(&o.spec, "spec", "", "spec JSON file with every caption box (instead of -top/-bottom)")
@@ -116,7 +118,7 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 	// package flag calls Usage on every parse error; print it only for -h.
 	fl.Usage = func() {}
 	usage := func() {
-		fmt.Fprintf(stdout, "usage: meme [-template NAME] -in IMAGE... (-top TEXT -bottom TEXT | -text TEXT... | -spec SPEC.json) -out OUT.png|OUT.jpg [-quality N] [-font FILE.ttf]\n       meme -templates\n\n")
+		fmt.Fprintf(stdout, "usage: meme [-template NAME] -in IMAGE... (-top TEXT -bottom TEXT | -text TEXT... | -spec SPEC.json) -out OUT.png|OUT.jpg|OUT.gif [-quality N] [-font FILE.ttf]\n       meme -templates\n\n")
 		fl.SetOutput(stdout)
 		fl.PrintDefaults()
 		fl.SetOutput(io.Discard)
@@ -209,8 +211,11 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 	}
 	// Everything that can be checked cheaply is checked before decoding.
 	format, err := imgio.FormatFromPath(o.out)
+	if strings.EqualFold(filepath.Ext(o.out), ".gif") {
+		format, err = "gif", nil
+	}
 	if err != nil {
-		return usageError{fmt.Sprintf("-out %s: unknown image type (want .png, .jpg or .jpeg)", o.out)}
+		return usageError{fmt.Sprintf("-out %s: unknown image type (want .png, .jpg, .jpeg or .gif)", o.out)}
 	}
 	if format == "jpeg" && (o.quality < 1 || o.quality > 100) {
 		return usageError{fmt.Sprintf("-quality %d: want 1-100", o.quality)}
@@ -224,7 +229,7 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("embedded fallback font: %w", err)
 	}
 	if o.font != "" {
-		data, err := readFile(o.font, maxFontBytes)
+		data, err := readFile(o.font, meme.MaxFontBytes)
 		if err != nil {
 			return fmt.Errorf("-font: %w", err)
 		}
@@ -296,19 +301,16 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 	if tmpl == nil && len(o.in) != spec.Slots() {
 		return usageError{fmt.Sprintf("the spec takes %s (-in), got %d", images(spec.Slots()), len(o.in))}
 	}
-	// meme.RenderTo in steps, so each error can name the file at fault.
-	var imgs []*image.RGBA
+	// Decoding in steps, so each error can name the file at fault.
+	var datas [][]byte
+	var names []string
 	if len(o.in) > 0 {
 		for _, in := range o.in {
 			data, err := readFile(in, maxImageBytes)
 			if err != nil {
 				return fmt.Errorf("-in: %w", err)
 			}
-			img, _, err := imgio.Decode(data, imgio.DefaultMaxPixels)
-			if err != nil {
-				return fmt.Errorf("-in %s: %w", in, err)
-			}
-			imgs = append(imgs, img)
+			datas, names = append(datas, data), append(names, "-in "+in)
 		}
 	} else {
 		files, err := tmpl.ReadImages(templates.Builtin)
@@ -316,15 +318,41 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		for i, data := range files {
-			img, _, err := imgio.Decode(data, imgio.DefaultMaxPixels)
-			if err != nil {
-				return fmt.Errorf("-template %s: %s: %w", tmpl.Name, tmpl.Images[i], err)
-			}
-			imgs = append(imgs, img)
+			datas, names = append(datas, data), append(names, fmt.Sprintf("-template %s: %s", tmpl.Name, tmpl.Images[i]))
 		}
 	}
-	img := imgs[0]
 	var res meme.Result
+	if format == "gif" {
+		// An animation keeps every frame; any GIF is one (of one frame or more).
+		if len(datas) != 1 || spec.Canvas != nil {
+			return usageError{fmt.Sprintf("-out %s: GIF output takes one GIF image and no canvas (write .png or .jpg)", o.out)}
+		}
+		if !bytes.HasPrefix(datas[0], []byte("GIF8")) {
+			return usageError{fmt.Sprintf("-out %s: GIF output needs a GIF input, and %s is not one (write .png or .jpg)", o.out, names[0])}
+		}
+		a, err := imgio.DecodeAnimation(datas[0], imgio.DefaultMaxPixels)
+		if err != nil {
+			return fmt.Errorf("%s: %w", names[0], err)
+		}
+		err = writeAtomically(o.out, func(w io.Writer) error {
+			res, err = meme.EncodeAnimation(w, a, spec, fs)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		warn(stderr, res)
+		return nil
+	}
+	var imgs []*image.RGBA
+	for i, data := range datas {
+		img, _, err := imgio.Decode(data, imgio.DefaultMaxPixels)
+		if err != nil {
+			return fmt.Errorf("%s: %w", names[i], err)
+		}
+		imgs = append(imgs, img)
+	}
+	img := imgs[0]
 	if spec.Canvas == nil {
 		// In place: no second full-size buffer.
 		res, err = meme.Draw(img, spec, fs)
@@ -343,13 +371,23 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	for i, data := range datas {
+		if imgio.Animated(data) {
+			fmt.Fprintf(stderr, "meme: note: %s is animated; %s has its first frame only (write .gif to keep a GIF's animation)\n", strings.TrimPrefix(names[i], "-in "), o.out)
+		}
+	}
+	warn(stderr, res)
+	return nil
+}
+
+// warn reports what the render could not do perfectly.
+func warn(stderr io.Writer, res meme.Result) {
 	if len(res.Missing) > 0 {
 		fmt.Fprintf(stderr, "meme: warning: no font has %s; drawn as empty boxes\n", quoteAll(res.Missing))
 	}
 	for _, i := range res.Overflow {
 		fmt.Fprintf(stderr, "meme: warning: the text of box %d does not fit its box, even at its smallest size\n", i)
 	}
-	return nil
 }
 
 // readFile reads a whole file, refusing one larger than limit bytes without

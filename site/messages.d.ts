@@ -1,0 +1,55 @@
+// The page <-> render worker protocol (render.js <-> worker.js). Every request carries an id;
+// the worker answers each with a Reply of the same id, one at a time in the order received, and
+// posts WorkerEvents in between. Pixels and bytes travel as transfers.
+
+import type { ErrorCode, FontInfo, ImageInfo, Rect } from "./memeforge";
+
+/** What each op takes (besides id and op) and answers. */
+export interface Ops {
+  init: { args: {}; result: { version: string } };
+  loadImage: { args: { bytes: Uint8Array }; result: ImageInfo };
+  addFont: { args: { name: string; bytes: Uint8Array; fallback: boolean }; result: FontInfo };
+  /** have: the frame the page shows (0: none), so only what changed since is sent */
+  preview: { args: { spec: string; width: number; height: number; have: number }; result: PreviewReply };
+  /** quality 0..1, for the browser's encoder */
+  final: { args: { spec: string; format: "png" | "jpeg"; quality: number }; result: FinalReply };
+}
+export type Op = keyof Ops;
+
+export type Request = { [K in Op]: { id: number; op: K } & Ops[K]["args"] }[Op];
+
+export interface PreviewReply {
+  width: number;
+  height: number;
+  pixels: Uint8ClampedArray<ArrayBuffer>;
+  frame: number;
+  changed: Rect;
+  missing: string[];
+  overflow: number[];
+  renderMs: number;
+}
+
+export interface FinalReply {
+  blob: Blob;
+  type: "image/png" | "image/jpeg";
+  width: number;
+  height: number;
+  missing: string[];
+  renderMs: number;
+  encodeMs: number;
+}
+
+/** A failure: code is the module's (contract.js errorCodes), or "worker" for the worker's own. */
+export interface ReplyError { code: ErrorCode | "worker"; message: string; width?: number; height?: number }
+
+export type Reply =
+  | { id: number; ok: true; result: Ops[Op]["result"] }
+  | { id: number; ok: false; error: ReplyError };
+
+export type WorkerEvent =
+  | { event: "fonts"; loading: string }
+  | { event: "fonts"; failed: string; error: string }
+  | { event: "exited" };
+
+/** What the page's RenderClient reports to its onEvent: the worker's events, or its own failure. */
+export type ClientEvent = WorkerEvent | { event: "failed"; error: string };
