@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Assembles the servable site: site/ + the WASM module + wasm_exec.js + fonts, stamps the service
+# Assembles the servable site: site/ + the WASM module + wasm_exec.js + fonts + templates, stamps the service
 # worker's cache version with a content hash, and writes .br/.gz siblings of compressible files.
 set -euo pipefail
 usage() { echo "usage: $0 MODULE.wasm OUTDIR" >&2; exit 2; }
@@ -22,6 +22,9 @@ twemoji="$root/node_modules/@twemoji/svg"
 mkdir -p "$tmp/emoji"
 cp "$twemoji"/*.svg "$tmp/emoji/"
 cp "$root/wasm/emoji/LICENSE-twemoji.txt" "$tmp/emoji/"
+# Templates: every folder in templates/ (spec, images, licence), a thumbnail of each and the gallery's
+# templates/index.json.
+(cd "$root" && go run ./scripts/templates "$root/templates" "$tmp/templates")
 
 # The cache version is a hash of every file the service worker may precache, so any change to any
 # of them (and only a change) makes browsers fetch a fresh set.

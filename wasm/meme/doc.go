@@ -21,6 +21,14 @@
 //	preview, res, err := r.Preview(spec, 800, 600)
 //	frame, res, err := r.PreviewFrame(spec, 800, 600, have) // + frame.ID, frame.Changed
 //	final, res, err := r.Final(spec)
+//	r.SetImages([]*image.RGBA{a, b})      // a canvas's slots (spec.Canvas), in order
+//	w, h, err := r.Size(spec)               // Final's size: a canvas takes its shape from the spec
+//
+// A spec with a Canvas (canvas.go) lays up to MaxImages images out on a
+// canvas (padding, background, slots with cover/contain, crop and quarter
+// turns, a caption band that grows with its text); the boxes are then
+// fractions of the canvas. The composed canvas is the preview's cached base,
+// so a keystroke costs the same as over one image.
 //
 //	a, err := imgio.DecodeAnimation(gifBytes, 0) // every frame, limits checked first
 //	r.SetAnimation(a)                       // the still methods then draw on frame 0

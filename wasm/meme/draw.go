@@ -36,9 +36,30 @@ func (c *caption) bounds() image.Rectangle {
 const flatness = 0.1
 
 // glyphPath is a glyph outline transformed to layer pixels and flattened:
-// contours of x,y pairs.
+// contours of x,y pairs. label marks the one path that is a label's
+// background rectangle rather than a glyph (it comes first).
 type glyphPath struct {
 	contours [][]float64
+	label    bool
+}
+
+// A label's background reaches this far past the text's ink, in ems.
+const labelPadX, labelPadY = 0.3, 0.2
+
+// shadowOffset is how far a drop shadow falls, down and right, in ems.
+const shadowOffset = 0.06
+
+// pitch is baseline-to-baseline distance in ems: as far apart as the box
+// font's capitals and descenders need, more if the text's ink (accents,
+// marks, other scripts) reaches further; the same for every line.
+func pitch(chain []*Font, st *shapedText) float64 {
+	f0 := chain[0]
+	top, bot := f0.capHeight, f0.descent
+	for p, sp := range st.paras {
+		t, bb := st.Ink(p, 0, len(sp.text))
+		top, bot = max(top, t), max(bot, bb)
+	}
+	return top + bot
 }
 
 // layoutCaption shapes and lays out b for a W x H output and returns the
@@ -50,20 +71,11 @@ func layoutCaption(fs *FontSet, b resolved, W, H int) (paths []glyphPath, places
 	}
 	miss = missing(chain, &fs.emoji, nil, b.text)
 	st := shapeText(chain, &fs.emoji, b.text)
-	f0 := chain[0]
-	// Lines are as far apart as the box font's capitals and descenders
-	// need, more if the text's ink (accents, marks, other scripts) reaches
-	// further; the same pitch for every line.
-	top, bot := f0.capHeight, f0.descent
-	for p, sp := range st.paras {
-		t, bb := st.Ink(p, 0, len(sp.text))
-		top, bot = max(top, t), max(bot, bb)
-	}
 	aspect := float64(W) / float64(H)
 	bw, bh := b.w*aspect, b.h
 	lay = LayoutText(st, LayoutParams{
 		Width: bw, Height: bh, Size: b.size, MinSize: b.minSize,
-		Pitch: top + bot, Align: b.align, VAlign: b.valign,
+		Pitch: pitch(chain, st), Align: b.align, VAlign: b.valign,
 	})
 	// Box-local units (image heights, origin at the box's top-left) to
 	// pixels: rotate about the box centre, then scale by the height.
@@ -74,6 +86,24 @@ func layoutCaption(fs *FontSet, b resolved, W, H int) (paths []glyphPath, places
 	unit := float64(H)
 	cx, cy := (b.x*aspect+bw/2)*unit, (b.y+bh/2)*unit
 	hs := unit * lay.Size
+	if b.background.A > 0 && len(lay.Lines) > 0 {
+		// A label: a rectangle behind the lines' extent, a little wider
+		// and taller than their ink, turned with the text.
+		first, last := lay.Lines[0], lay.Lines[len(lay.Lines)-1]
+		x0, x1 := math.Inf(1), math.Inf(-1)
+		for _, ln := range lay.Lines {
+			x0, x1 = min(x0, ln.X), max(x1, ln.X+ln.Width)
+		}
+		px, py := labelPadX*lay.Size, labelPadY*lay.Size
+		y0, y1 := first.Y-first.Top*lay.Size-py, last.Y+last.Bottom*lay.Size+py
+		x0, x1 = x0-px, x1+px
+		var c []float64
+		for _, pt := range [4][2]float64{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}} {
+			lx, ly := pt[0]-bw/2, pt[1]-bh/2
+			c = append(c, cx+float64(lx*cos-ly*sin)*unit, cy+float64(lx*sin+ly*cos)*unit)
+		}
+		paths = append(paths, glyphPath{contours: [][]float64{c}, label: true})
+	}
 	for _, line := range lay.Lines {
 		st.line(line.Para, line.From, line.To, func(r *shapedRun, g *glyph, x, y float64) {
 			lx, ly := line.X+x*lay.Size-bw/2, line.Y+y*lay.Size-bh/2
@@ -200,7 +230,11 @@ func bounds(paths []glyphPath, pad float64) image.Rectangle {
 // driven directly: the paths are already flattened here, gg would only copy
 // them, and gg's import of its text and image-transform code costs the
 // WASM module about 100 KB compressed, which the 1 MB budget cannot spare.
-func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, sps []sprite, b resolved, H int) {
+//
+// A label's rectangle (paths[0] when it has one) goes down first, then a
+// shadow (the silhouette shifted by shadow pixels), then the outline and
+// the fill, then the emoji art.
+func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, sps []sprite, b resolved, H int, shadow float64) {
 	ras := raster.NewRasterizer(layer.Rect.Dx(), layer.Rect.Dy())
 	ras.UseNonZeroWinding = true
 	ox, oy := float64(r.Min.X), float64(r.Min.Y)
@@ -220,9 +254,33 @@ func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, sps []sp
 		}
 	}
 	paint := &spanPainter{img: layer}
-	if w := 2 * b.outlineWidth * float64(H); w > 0 && b.outline.A > 0 {
+	if len(paths) > 0 && paths[0].label {
+		paint.setColor(b.background)
+		build(paths[0])
+		ras.Clear()
+		ras.AddPath(path)
+		ras.Rasterize(paint)
+		paths = paths[1:]
+	}
+	width := fixed.Int26_6(math.Round(2 * b.outlineWidth * float64(H) * 64))
+	stroke := width > 0 && b.outline.A > 0
+	if b.shadow.A > 0 && shadow > 0 {
+		// The text's silhouette (outline included), moved down and right.
+		paint.setColor(b.shadow)
+		ox, oy = ox-shadow, oy-shadow
+		for _, p := range paths {
+			build(p)
+			ras.Clear()
+			if stroke {
+				ras.AddStroke(path, width, raster.RoundCapper, raster.RoundJoiner)
+			}
+			ras.AddPath(path)
+			ras.Rasterize(paint)
+		}
+		ox, oy = ox+shadow, oy+shadow
+	}
+	if stroke {
 		paint.setColor(b.outline)
-		width := fixed.Int26_6(math.Round(w * 64))
 		for _, p := range paths {
 			build(p)
 			ras.Clear()
@@ -230,7 +288,7 @@ func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, sps []sp
 			ras.Rasterize(paint)
 		}
 		for _, s := range sps {
-			outlineSprite(layer, r.Min, s, w/2, paint)
+			outlineSprite(layer, r.Min, s, b.outlineWidth*float64(H), paint)
 		}
 	}
 	if b.fill.A > 0 {

@@ -6,6 +6,7 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"reflect"
 	"testing"
 )
 
@@ -21,6 +22,10 @@ func FuzzParseSpec(f *testing.F) {
 		`{"boxes":[{"size":"auto"}]}`,
 		`{"boxes":null}`,
 		`[1,2,3]`,
+		`{"canvas":{"aspect":1.5,"background":"#00000080","padding":{"top":0.1,"left":0.02},"images":[{"x":0,"y":0,"w":0.5,"h":1,"fit":"contain","crop":{"x":0.1,"y":0,"w":0.8,"h":1},"rotate":90},{"x":0.5,"y":0,"w":0.5,"h":1}]},"boxes":[{"text":"a","x":0,"y":0,"w":1,"h":0.2,"background":"#fff8","shadow":"#000"}]}`,
+		`{"canvas":{"band":{"side":"top","box":0,"size":0.05}},"boxes":[{"text":"bar","x":0.05,"y":0,"w":0.9,"h":0.1}]}`,
+		`{"canvas":{"images":[]},"canvas":{"aspect":2},"boxes":[]}`,
+		`{"canvas":null,"boxes":[]}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -31,12 +36,8 @@ func FuzzParseSpec(f *testing.F) {
 		var ref Spec
 		dec := json.NewDecoder(bytes.NewReader(data))
 		dec.DisallowUnknownFields()
-		if err == nil && dec.Decode(&ref) == nil && len(ref.Boxes) == len(s.Boxes) {
-			for i := range ref.Boxes {
-				if ref.Boxes[i] != s.Boxes[i] {
-					t.Fatalf("box %d: encoding/json read %+v, ParseSpec %+v", i, ref.Boxes[i], s.Boxes[i])
-				}
-			}
+		if err == nil && dec.Decode(&ref) == nil && !sameSpec(ref, s) {
+			t.Fatalf("encoding/json read %s, ParseSpec %s", dump(ref), dump(s))
 		}
 		if err != nil {
 			return
@@ -52,15 +53,34 @@ func FuzzParseSpec(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-parse of %s: %v", b, err)
 		}
-		if len(s2.Boxes) != len(s.Boxes) {
-			t.Fatal("round trip lost boxes")
-		}
-		for i := range s.Boxes {
-			if s.Boxes[i] != s2.Boxes[i] {
-				t.Fatalf("box %d changed: %+v -> %+v", i, s.Boxes[i], s2.Boxes[i])
-			}
+		if !sameSpec(s, s2) {
+			t.Fatalf("round trip changed %s to %s", dump(s), dump(s2))
 		}
 	})
+}
+
+// sameSpec compares specs field by field, taking an empty slice and nil as
+// the same ([] and none both mean the default).
+func sameSpec(a, b Spec) bool {
+	norm := func(s Spec) Spec {
+		if len(s.Boxes) == 0 {
+			s.Boxes = nil
+		}
+		if s.Canvas != nil {
+			c := *s.Canvas
+			if len(c.Images) == 0 {
+				c.Images = nil
+			}
+			s.Canvas = &c
+		}
+		return s
+	}
+	return reflect.DeepEqual(norm(a), norm(b))
+}
+
+func dump(s Spec) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
 
 // FuzzRenderBytes drives the whole bytes-in entry point with hostile image

@@ -263,8 +263,23 @@ func (p *jsonParser) object(field func(key string) error) error {
 func parseSpecJSON(data []byte) (Spec, error) {
 	p := &jsonParser{data: data}
 	var boxes []Box
+	var canvas *Canvas
 	seen := false
 	err := p.object(func(key string) error {
+		if key == "canvas" {
+			if p.null() {
+				return nil
+			}
+			// A key given twice merges into what the first gave, as
+			// encoding/json does (FuzzParseSpec holds the two together).
+			if canvas == nil {
+				canvas = new(Canvas)
+			}
+			if err := p.canvas(canvas); err != nil {
+				return fmt.Errorf("canvas.%w", err)
+			}
+			return nil
+		}
 		if key != "boxes" {
 			return fmt.Errorf("unknown field %q", key)
 		}
@@ -272,7 +287,8 @@ func parseSpecJSON(data []byte) (Spec, error) {
 			return nil
 		}
 		seen = true
-		boxes = boxes[:0]
+		prev := boxes
+		boxes = nil
 		if err := p.expect('['); err != nil {
 			return fmt.Errorf("boxes: %w", err)
 		}
@@ -285,6 +301,9 @@ func parseSpecJSON(data []byte) (Spec, error) {
 				return fmt.Errorf("boxes: more than %d", MaxBoxes)
 			}
 			var b Box
+			if len(boxes) < len(prev) {
+				b = prev[len(boxes)]
+			}
 			if err := p.box(&b); err != nil {
 				return fmt.Errorf("boxes[%d].%w", len(boxes), err)
 			}
@@ -312,7 +331,188 @@ func parseSpecJSON(data []byte) (Spec, error) {
 	if boxes == nil {
 		boxes = []Box{}
 	}
-	return Spec{Boxes: boxes}, nil
+	if canvas != nil && canvas.Images != nil && len(canvas.Images) == 0 {
+		canvas.Images = nil // [] and none both mean one slot filling the canvas
+	}
+	return Spec{Canvas: canvas, Boxes: boxes}, nil
+}
+
+// fields reads an object whose members are all numbers or strings, with
+// nums and strs naming where each goes; other maps the rest (nil: unknown).
+func (p *jsonParser) fields(nums map[string]*float64, strs map[string]*string, other func(key string) (bool, error)) error {
+	if p.peek() != '{' {
+		return p.errorf("want an object, got %s", p.kind())
+	}
+	return p.object(func(key string) error {
+		if other != nil {
+			if ok, err := other(key); ok || err != nil {
+				return err
+			}
+		}
+		np, sp := nums[key], strs[key]
+		if np == nil && sp == nil {
+			return fmt.Errorf("%s: unknown field %q", key, key)
+		}
+		// null leaves a field at its zero value, as encoding/json does.
+		if p.null() {
+			return nil
+		}
+		var err error
+		if sp != nil {
+			*sp, err = p.str()
+		} else {
+			*np, err = p.num()
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		return nil
+	})
+}
+
+// integer reads a number written as an integer, as encoding/json wants for
+// an int field (no fraction, no exponent).
+func (p *jsonParser) integer() (int, error) {
+	p.ws()
+	start := p.pos
+	f, err := p.num()
+	if err != nil {
+		return 0, err
+	}
+	for _, c := range p.data[start:p.pos] {
+		if c == '.' || c == 'e' || c == 'E' {
+			return 0, fmt.Errorf("at byte %d: want an integer, got %s", start, p.data[start:p.pos])
+		}
+	}
+	if f < -1<<31 || f > 1<<31-1 {
+		return 0, fmt.Errorf("at byte %d: %s is out of range", start, p.data[start:p.pos])
+	}
+	return int(f), nil
+}
+
+func (p *jsonParser) canvas(c *Canvas) error {
+	return p.fields(
+		map[string]*float64{"aspect": &c.Aspect},
+		map[string]*string{"background": &c.Background},
+		func(key string) (bool, error) {
+			switch key {
+			case "padding":
+				if p.null() {
+					return true, nil
+				}
+				pd := &c.Padding
+				err := p.fields(map[string]*float64{"top": &pd.Top, "right": &pd.Right, "bottom": &pd.Bottom, "left": &pd.Left}, nil, nil)
+				if err != nil {
+					return true, fmt.Errorf("padding.%w", err)
+				}
+				return true, nil
+			case "band":
+				if p.null() {
+					c.Band = nil
+					return true, nil
+				}
+				b := c.Band
+				if b == nil {
+					b = new(Band)
+				}
+				err := p.fields(map[string]*float64{"size": &b.Size}, map[string]*string{"side": &b.Side},
+					func(key string) (bool, error) {
+						if key != "box" {
+							return false, nil
+						}
+						if p.null() {
+							return true, nil
+						}
+						v, err := p.integer()
+						if err != nil {
+							return true, fmt.Errorf("box: %w", err)
+						}
+						b.Box = v
+						return true, nil
+					})
+				if err != nil {
+					return true, fmt.Errorf("band.%w", err)
+				}
+				c.Band = b
+				return true, nil
+			case "images":
+				prev := c.Images
+				c.Images = nil
+				if p.null() {
+					return true, nil
+				}
+				if err := p.expect('['); err != nil {
+					return true, fmt.Errorf("images: %w", err)
+				}
+				if p.peek() == ']' {
+					p.pos++
+					c.Images = []Slot{}
+					return true, nil
+				}
+				for {
+					if len(c.Images) >= MaxImages {
+						return true, fmt.Errorf("images: more than %d", MaxImages)
+					}
+					var sl Slot
+					if len(c.Images) < len(prev) {
+						sl = prev[len(c.Images)]
+						if sl.Crop != nil {
+							cp := *sl.Crop
+							sl.Crop = &cp
+						}
+					}
+					if err := p.slot(&sl); err != nil {
+						return true, fmt.Errorf("images[%d].%w", len(c.Images), err)
+					}
+					c.Images = append(c.Images, sl)
+					switch p.peek() {
+					case ',':
+						p.pos++
+					case ']':
+						p.pos++
+						return true, nil
+					default:
+						return true, p.errorf("images: want ',' or ']', got %s", p.kind())
+					}
+				}
+			}
+			return false, nil
+		})
+}
+
+func (p *jsonParser) slot(s *Slot) error {
+	return p.fields(
+		map[string]*float64{"x": &s.X, "y": &s.Y, "w": &s.W, "h": &s.H},
+		map[string]*string{"fit": &s.Fit},
+		func(key string) (bool, error) {
+			switch key {
+			case "rotate":
+				if p.null() {
+					return true, nil
+				}
+				v, err := p.integer()
+				if err != nil {
+					return true, fmt.Errorf("rotate: %w", err)
+				}
+				s.Rotate = v
+				return true, nil
+			case "crop":
+				if p.null() {
+					s.Crop = nil
+					return true, nil
+				}
+				r := s.Crop
+				if r == nil {
+					r = new(Rect)
+				}
+				if err := p.fields(map[string]*float64{"x": &r.X, "y": &r.Y, "w": &r.W, "h": &r.H}, nil, nil); err != nil {
+					return true, fmt.Errorf("crop.%w", err)
+				}
+				s.Crop = r
+				return true, nil
+			}
+			return false, nil
+		})
 }
 
 func (p *jsonParser) box(b *Box) error {
@@ -337,6 +537,10 @@ func (p *jsonParser) box(b *Box) error {
 			sp = &b.Outline
 		case "transform":
 			sp = &b.Transform
+		case "background":
+			sp = &b.Background
+		case "shadow":
+			sp = &b.Shadow
 		case "x":
 			np = &b.X
 		case "y":

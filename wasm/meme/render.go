@@ -1,6 +1,7 @@
 package meme
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"math"
@@ -39,11 +40,16 @@ type Result struct {
 // A Renderer is not safe for concurrent use.
 type Renderer struct {
 	fonts *FontSet
-	src   *image.RGBA
+	imgs  []*image.RGBA // by slot; nil where none is set
+	src   *image.RGBA   // imgs[0]: the image of a spec without a canvas
+	gen   uint64        // counts SetImages calls
 
-	base    *image.RGBA // src scaled to the preview size
+	base    *image.RGBA // src scaled, or the canvas composed, at the preview size
+	baseKey baseKey
+	scratch *image.RGBA // a rotated slot's image before it is turned
 	preview *image.RGBA
 	final   *image.RGBA
+	band    bandCache
 
 	previewLayers, finalLayers layerCache
 
@@ -83,19 +89,160 @@ func NewRenderer(fs *FontSet) *Renderer {
 func (r *Renderer) Fonts() *FontSet { return r.fonts }
 
 // SetImage makes img (upright, as imgio.Decode returns it) the image to draw
-// on. The Renderer keeps img and never writes to it.
+// on, the only one. The Renderer keeps img and never writes to it.
 func (r *Renderer) SetImage(img *image.RGBA) error {
-	if err := checkSize(img.Rect.Dx(), img.Rect.Dy()); err != nil {
-		return Kind(imgio.ErrTooLarge, fmt.Errorf("meme: image: %w", err))
+	return r.SetImages([]*image.RGBA{img})
+}
+
+// SetImages sets the images of a canvas's slots, in slot order (a spec
+// without a canvas draws on the first). Entries may be nil for slots not
+// filled yet, which show the background; at least one must be set. The
+// Renderer keeps the images and never writes to them.
+func (r *Renderer) SetImages(imgs []*image.RGBA) error {
+	if len(imgs) == 0 || len(imgs) > MaxImages {
+		return Kind(ErrBadArgument, fmt.Errorf("meme: images: %d images, want 1 to %d", len(imgs), MaxImages))
 	}
-	if img.Rect.Min != (image.Point{}) {
-		img = &image.RGBA{Pix: img.Pix, Stride: img.Stride, Rect: image.Rectangle{Max: img.Rect.Size()}}
+	out := make([]*image.RGBA, len(imgs))
+	some := false
+	for i, img := range imgs {
+		if img == nil {
+			continue
+		}
+		if err := checkSize(img.Rect.Dx(), img.Rect.Dy()); err != nil {
+			if len(imgs) == 1 {
+				return Kind(imgio.ErrTooLarge, fmt.Errorf("meme: image: %w", err))
+			}
+			return Kind(imgio.ErrTooLarge, fmt.Errorf("meme: image %d: %w", i, err))
+		}
+		if img.Rect.Min != (image.Point{}) {
+			img = &image.RGBA{Pix: img.Pix[img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y):], Stride: img.Stride, Rect: image.Rectangle{Max: img.Rect.Size()}}
+		}
+		out[i], some = img, true
 	}
-	r.src = img
+	if !some {
+		return Kind(ErrBadArgument, errors.New("meme: images: none set"))
+	}
+	r.imgs, r.src = out, out[0]
 	r.anim, r.comp = nil, nil
+	r.gen++
 	r.base = nil
 	r.shown = nil
 	return nil
+}
+
+// SetImageAt sets the image of one slot (from 0), keeping the others.
+func (r *Renderer) SetImageAt(slot int, img *image.RGBA) error {
+	if slot < 0 || slot >= MaxImages {
+		return Kind(ErrBadArgument, fmt.Errorf("meme: image slot %d: want 0 to %d", slot, MaxImages-1))
+	}
+	imgs := append([]*image.RGBA(nil), r.imgs...)
+	for len(imgs) <= slot {
+		imgs = append(imgs, nil)
+	}
+	imgs[slot] = img
+	return r.SetImages(imgs)
+}
+
+// Images are the images by slot, as set.
+func (r *Renderer) Images() []*image.RGBA { return r.imgs }
+
+// baseKey says what r.base holds: the source scaled (lo zero), or a canvas.
+type baseKey struct {
+	canvas bool
+	lo     layout
+	w, h   int
+	gen    uint64
+}
+
+// bandCache remembers the last band measured: typing elsewhere does not
+// shape the band's text again.
+type bandCache struct {
+	box  resolved
+	wrap float64
+	gen  int
+	ems  float64
+	ok   bool
+}
+
+// measureBand is the height in ems of b's text wrapped at wrap ems: its
+// lines times their pitch, one line's when it is empty.
+func (r *Renderer) measureBand(b Box, wrap float64) (float64, error) {
+	rb := b.resolve()
+	c := &r.band
+	if c.ok && c.box == rb && c.wrap == wrap && c.gen == r.fonts.gen {
+		return c.ems, nil
+	}
+	chain, err := r.fonts.chain(rb.font)
+	if err != nil {
+		return 0, err
+	}
+	st := shapeText(chain, &r.fonts.emoji, rb.text)
+	p := pitch(chain, st)
+	lay := LayoutText(st, LayoutParams{Width: wrap, Height: 1e9, Size: 1, Pitch: p, Align: rb.align, VAlign: "top"})
+	// Whole lines, not the ink: typing a letter with an ascender must not
+	// make the canvas jump by a pixel.
+	// The font's own line height unless the text's ink needs more (marks
+	// stacked above, another script).
+	ems := max(p, chain[0].ascent+chain[0].descent) * float64(max(1, len(lay.Lines)))
+	*c = bandCache{box: rb, wrap: wrap, gen: r.fonts.gen, ems: ems, ok: true}
+	return ems, nil
+}
+
+// plan resolves spec for the images set: the boxes as drawn and, for a
+// spec with a canvas, its layout.
+func (r *Renderer) plan(spec Spec) (Spec, layout, error) {
+	if r.src == nil && len(r.imgs) == 0 {
+		return Spec{}, layout{}, ErrNoImage
+	}
+	if err := spec.Validate(); err != nil {
+		return Spec{}, layout{}, err
+	}
+	if spec.Canvas == nil {
+		if r.src == nil {
+			return Spec{}, layout{}, ErrNoImage
+		}
+		return spec, layout{}, nil
+	}
+	lo, boxes, err := resolveCanvas(spec, r.imgs, r.measureBand)
+	if err != nil {
+		return Spec{}, layout{}, err
+	}
+	return Spec{Canvas: spec.Canvas, Boxes: boxes}, lo, nil
+}
+
+// Size is the size Final renders spec at: the image's without a canvas;
+// with one, its shape at the resolution of its sharpest image. A preview
+// asked for at another shape is stretched.
+func (r *Renderer) Size(spec Spec) (w, h int, err error) {
+	sp, lo, err := r.plan(spec)
+	if err != nil {
+		return 0, 0, err
+	}
+	if sp.Canvas == nil {
+		return r.src.Rect.Dx(), r.src.Rect.Dy(), nil
+	}
+	w, h = lo.canvasSize(r.imgs)
+	return w, h, nil
+}
+
+// setBase makes r.base what key says, at the preview size.
+func (r *Renderer) setBase(key baseKey, w, h int) {
+	if r.base != nil && r.baseKey == key {
+		return
+	}
+	r.shown = nil
+	r.baseKey = key
+	if !key.canvas {
+		r.base = scaleTo(r.base, r.src, w, h)
+		return
+	}
+	for _, img := range r.imgs {
+		if r.base == img {
+			r.base = nil // scaleTo handed back an image as it was: never draw on it
+		}
+	}
+	r.base = reuse(r.base, w, h)
+	r.scratch = key.lo.compose(r.base, r.imgs, r.scratch)
 }
 
 func checkSize(w, h int) error {
@@ -120,7 +267,7 @@ func (r *Renderer) Preview(spec Spec, w, h int) (*image.RGBA, Result, error) {
 // copy. Typing in one caption then costs that caption's area, not a
 // whole-image copy and a blend of every caption.
 func (r *Renderer) PreviewFrame(spec Spec, w, h int, have uint64) (Frame, Result, error) {
-	if r.src == nil {
+	if r.src == nil && len(r.imgs) == 0 {
 		return Frame{}, Result{}, ErrNoImage
 	}
 	if err := checkSize(w, h); err != nil {
@@ -129,17 +276,17 @@ func (r *Renderer) PreviewFrame(spec Spec, w, h int, have uint64) (Frame, Result
 	if w*h > MaxPixels {
 		return Frame{}, Result{}, Kind(ErrBadArgument, fmt.Errorf("meme: preview size %dx%d is over %d pixels", w, h, MaxPixels))
 	}
-	if err := spec.Validate(); err != nil {
+	spec, lo, err := r.plan(spec)
+	if err != nil {
 		return Frame{}, Result{}, err
 	}
 	caps, res, err := r.previewLayers.layers(spec, r.fonts, w, h)
 	if err != nil {
 		return Frame{}, Result{}, err
 	}
-	if r.base == nil || r.base.Rect.Dx() != w || r.base.Rect.Dy() != h {
-		r.base = scaleTo(r.base, r.src, w, h)
-		r.shown = nil
-	}
+	// Typing changes captions, not this: the base stays until the images,
+	// the canvas or the size change.
+	r.setBase(baseKey{canvas: spec.Canvas != nil, lo: lo, w: w, h: h, gen: r.gen}, w, h)
 	if r.preview == nil || r.preview.Rect.Dx() != w || r.preview.Rect.Dy() != h {
 		r.preview = reuse(r.preview, w, h)
 		r.shown = nil
@@ -207,19 +354,28 @@ func restore(dst, src *image.RGBA, r image.Rectangle) {
 
 // Final renders spec over the image at its full resolution.
 func (r *Renderer) Final(spec Spec) (*image.RGBA, Result, error) {
-	if r.src == nil {
-		return nil, Result{}, ErrNoImage
-	}
-	if err := spec.Validate(); err != nil {
+	spec, lo, err := r.plan(spec)
+	if err != nil {
 		return nil, Result{}, err
 	}
-	w, h := r.src.Rect.Dx(), r.src.Rect.Dy()
+	if spec.Canvas == nil {
+		w, h := r.src.Rect.Dx(), r.src.Rect.Dy()
+		caps, res, err := r.finalLayers.layers(spec, r.fonts, w, h)
+		if err != nil {
+			return nil, Result{}, err
+		}
+		r.final = reuse(r.final, w, h)
+		restore(r.final, r.src, r.final.Rect)
+		paint(r.final, caps)
+		return r.final, res, nil
+	}
+	w, h := lo.canvasSize(r.imgs)
 	caps, res, err := r.finalLayers.layers(spec, r.fonts, w, h)
 	if err != nil {
 		return nil, Result{}, err
 	}
 	r.final = reuse(r.final, w, h)
-	restore(r.final, r.src, r.final.Rect)
+	r.scratch = lo.compose(r.final, r.imgs, r.scratch)
 	paint(r.final, caps)
 	return r.final, res, nil
 }
@@ -232,6 +388,9 @@ func Draw(dst *image.RGBA, spec Spec, fs *FontSet) (Result, error) {
 	}
 	if err := spec.Validate(); err != nil {
 		return Result{}, err
+	}
+	if spec.Canvas != nil {
+		return Result{}, errors.New("meme: Draw: a spec with a canvas makes a new image; use a Renderer")
 	}
 	if dst.Rect.Min != (image.Point{}) {
 		dst = &image.RGBA{Pix: dst.Pix, Stride: dst.Stride, Rect: image.Rectangle{Max: dst.Rect.Size()}}
@@ -374,8 +533,13 @@ func (c *layerCache) render(fs *FontSet, key layerKey) (*caption, error) {
 	cp := &caption{overflow: lay.Overflow, missing: missing}
 	pad := b.outlineWidth*float64(H) + 2
 	r := image.Rectangle{}
-	if b.fill.A > 0 || (b.outline.A > 0 && b.outlineWidth > 0) {
+	if b.fill.A > 0 || (b.outline.A > 0 && b.outlineWidth > 0) || b.background.A > 0 || b.shadow.A > 0 {
 		r = bounds(paths, pad)
+	}
+	shadow := 0.0
+	if b.shadow.A > 0 && !r.Empty() {
+		shadow = shadowOffset * lay.Size * float64(H)
+		r = r.Union(r.Add(image.Pt(int(math.Ceil(shadow)), int(math.Ceil(shadow)))))
 	}
 	// Emoji are pictures: drawn whatever the text's colours.
 	sps := sprites(&fs.emoji, places, W, H)
@@ -388,7 +552,7 @@ func (c *layerCache) render(fs *FontSet, key layerKey) (*caption, error) {
 	}
 	cp.img = c.alloc(r.Dx(), r.Dy())
 	cp.at = r.Min
-	rasterize(cp.img, r, paths, sps, b, H)
+	rasterize(cp.img, r, paths, sps, b, H, shadow)
 	return cp, nil
 }
 

@@ -31,14 +31,15 @@ type renderCase struct {
 	w, h    int // source image
 	preview [2]int
 	spec    Spec
-	emoji   bool // load the Twemoji art the spec needs
+	emoji   bool          // load the Twemoji art the spec needs
+	imgs    []*image.RGBA // the images by slot, instead of one w x h test image
 }
 
 func specOf(boxes ...Box) Spec { return Spec{Boxes: boxes} }
 
 func withText(b Box, text string) Box { b.Text = text; return b }
 
-func renderCases() []renderCase {
+func legacyCases() []renderCase {
 	def := DefaultSpec()
 	top, bottom := def.Boxes[0], def.Boxes[1]
 	two := specOf(withText(top, "one does not simply"), withText(bottom, "render memes in go"))
@@ -91,6 +92,12 @@ func renderCases() []renderCase {
 	}
 }
 
+// renderCases are every case: those above, written before canvases, and
+// the formats and templates (formats_test.go).
+func renderCases() []renderCase {
+	return append(legacyCases(), formatCases()...)
+}
+
 func (c renderCase) render(t testing.TB) (*image.RGBA, Result) {
 	t.Helper()
 	fs := fullFontSet(t)
@@ -98,7 +105,11 @@ func (c renderCase) render(t testing.TB) (*image.RGBA, Result) {
 		addEmojiFor(t, fs, c.spec)
 	}
 	r := NewRenderer(fs)
-	if err := r.SetImage(testImage(c.w, c.h)); err != nil {
+	imgs := c.imgs
+	if imgs == nil {
+		imgs = []*image.RGBA{testImage(c.w, c.h)}
+	}
+	if err := r.SetImages(imgs); err != nil {
 		t.Fatal(err)
 	}
 	var img *image.RGBA
@@ -429,6 +440,13 @@ func renderBytes(data []byte, spec Spec, fs *FontSet, maxPixels int) (*image.RGB
 	img, _, err := imgio.Decode(data, maxPixels)
 	if err != nil {
 		return nil, Result{}, err
+	}
+	if spec.Canvas != nil { // Draw refuses a canvas: a Renderer lays it out
+		r := NewRenderer(fs)
+		if err := r.SetImage(img); err != nil {
+			return nil, Result{}, err
+		}
+		return r.Final(spec)
 	}
 	res, err := Draw(img, spec, fs)
 	return img, res, err

@@ -47,8 +47,13 @@ const (
 )
 
 // Spec is a meme: caption boxes drawn over an image, in order.
+//
+// A spec without a canvas is one image with the boxes over it, as it always
+// was. With a canvas the output is a canvas holding up to MaxImages images
+// (see Canvas) and the boxes are placed on the canvas.
 type Spec struct {
-	Boxes []Box `json:"boxes"`
+	Canvas *Canvas `json:"canvas,omitempty"`
+	Boxes  []Box   `json:"boxes"`
 }
 
 // Box is one caption. Positions and sizes are fractions of the image so the
@@ -56,7 +61,9 @@ type Spec struct {
 // Size, MinSize and OutlineWidth of the height.
 //
 // Empty strings take defaults: Align "center", VAlign "middle", Font "anton",
-// Fill "#ffffff", Outline "#000000", Transform "none".
+// Fill "#ffffff", Outline "#000000", Transform "none", and no Background or
+// Shadow. Background is a box drawn behind the text's lines (a label);
+// Shadow a copy of the text drawn a little down and to the right.
 type Box struct {
 	Text         string  `json:"text"`
 	X            float64 `json:"x"`
@@ -70,9 +77,11 @@ type Box struct {
 	MinSize      float64 `json:"minSize"` // smallest auto size; 0 means DefaultMinSize
 	Fill         string  `json:"fill"`
 	Outline      string  `json:"outline"`
-	OutlineWidth float64 `json:"outlineWidth"` // visible outline thickness outside the glyph; 0 for none
-	Transform    string  `json:"transform"`    // upper | none
-	Rotation     float64 `json:"rotation"`     // degrees, clockwise, about the box centre
+	OutlineWidth float64 `json:"outlineWidth"`         // visible outline thickness outside the glyph; 0 for none
+	Transform    string  `json:"transform"`            // upper | none
+	Rotation     float64 `json:"rotation"`             // degrees, clockwise, about the box centre
+	Background   string  `json:"background,omitempty"` // colour of a box behind the text; "" for none
+	Shadow       string  `json:"shadow,omitempty"`     // colour of a drop shadow; "" for none
 }
 
 // Size is a font size as a fraction of the image height (the em size), or
@@ -154,6 +163,11 @@ func (s Spec) Validate() error {
 			return Kind(ErrBadSpec, fmt.Errorf("meme: spec: boxes[%d].%w", i, err))
 		}
 	}
+	if s.Canvas != nil {
+		if err := s.Canvas.validate(len(s.Boxes)); err != nil {
+			return fmt.Errorf("meme: spec: canvas.%w", err)
+		}
+	}
 	return nil
 }
 
@@ -217,6 +231,12 @@ func (b Box) validate() error {
 	}
 	if _, err := parseColor(b.Outline, color.NRGBA{}); err != nil {
 		return fmt.Errorf("outline: %w", err)
+	}
+	if _, err := parseColor(b.Background, color.NRGBA{}); err != nil {
+		return fmt.Errorf("background: %w", err)
+	}
+	if _, err := parseColor(b.Shadow, color.NRGBA{}); err != nil {
+		return fmt.Errorf("shadow: %w", err)
 	}
 	return nil
 }
@@ -298,6 +318,8 @@ type resolved struct {
 	fill, outline color.NRGBA
 	outlineWidth  float64
 	rotation      float64
+	background    color.NRGBA // zero: none
+	shadow        color.NRGBA // zero: none
 }
 
 func (b Box) resolve() resolved {
@@ -321,6 +343,8 @@ func (b Box) resolve() resolved {
 	}
 	r.fill, _ = parseColor(cmp.Or(b.Fill, DefaultFill), color.NRGBA{})
 	r.outline, _ = parseColor(cmp.Or(b.Outline, DefaultOutline), color.NRGBA{})
+	r.background, _ = parseColor(b.Background, color.NRGBA{})
+	r.shadow, _ = parseColor(b.Shadow, color.NRGBA{})
 	if b.Transform == "upper" {
 		r.text = strings.ToUpper(r.text)
 	}

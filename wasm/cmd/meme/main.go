@@ -4,6 +4,15 @@
 //	meme -in photo.jpg -top "TOP TEXT" -bottom "BOTTOM TEXT" -out meme.png
 //	meme -in photo.jpg -spec spec.json -out meme.jpg -quality 85
 //	meme -in photo.jpg -top "HI" -font MyFont.ttf -out meme.png
+//	meme -template caption-bar -in photo.jpg -top "TEXT" -out meme.png
+//	meme -template two-panel -in a.jpg -in b.jpg -top "A" -bottom "B" -out meme.png
+//	meme -template four-panel -in a.jpg -in b.jpg -in c.jpg -in d.jpg -text 1 -text 2 -text 3 -text 4 -out meme.png
+//	meme -template cat-stare -top "NEW TOP" -out meme.png   (a starter template brings its image)
+//	meme -templates                                         (lists every template, one a line)
+//
+// -top sets a spec's first caption and -bottom its last; -text sets them in
+// order. A template takes as many -in as it has image slots; a starter
+// template takes none to use its own images.
 //
 // The output format follows the -out extension (.png, .jpg, .jpeg, .gif).
 // A GIF written from a GIF keeps its animation (every frame captioned, the
@@ -30,11 +39,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/memeforge/memeforge/templates"
 	"github.com/memeforge/memeforge/wasm/cmd/meme/fallback"
 	"github.com/memeforge/memeforge/wasm/imgio"
 	"github.com/memeforge/memeforge/wasm/meme"
@@ -86,20 +97,33 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 type options struct {
-	in, out, spec, font string
-	emoji               string
-	top, bottom         string
-	quality             int
-	set                 map[string]bool // flags given explicitly
+	in              []string
+	texts           []string
+	out, spec, font string
+	emoji           string
+	template        string
+	listTemplates   bool
+	top, bottom     string
+	quality         int
+	set             map[string]bool // flags given explicitly
 }
+
+// list is a flag that may be given many times.
+type list []string
+
+func (l *list) String() string     { return strings.Join(*l, ",") }
+func (l *list) Set(v string) error { *l = append(*l, v); return nil }
 
 func parseFlags(args []string, stdout io.Writer) (options, error) {
 	var o options
 	fl := flag.NewFlagSet("meme", flag.ContinueOnError)
 	// Errors are reported by run as one line; usage goes out only for -h.
 	fl.SetOutput(io.Discard)
-	fl.StringVar(&o.in, "in", "", "input image: JPEG, PNG, GIF or WebP (required)")
-	fl.StringVar(&o.out, "out", "", "output image: .png, .jpg, .jpeg, or .gif for an animated GIF input (required)")
+	fl.Var((*list)(&o.in), "in", "input image: JPEG, PNG, GIF or WebP; once per image slot of the spec or template")
+	fl.Var((*list)(&o.texts), "text", "a caption, once per box in order (instead of -top/-bottom)")
+	fl.StringVar(&o.template, "template", "", "template: a blank format (classic, caption-bar, two-panel, four-panel, labels) or a starter (see -templates)")
+	fl.BoolVar(&o.listTemplates, "templates", false, "list every template name, one a line, and exit")
+	fl.StringVar(&o.out, "out", "", "output image: .png, .jpg, .jpeg, or .gif for a GIF input (keeps its animation) (required)")
 	fl.StringVar(&o.top, "top", "", "top caption (default spec: white Anton, black outline, upper case)")
 	fl.StringVar(&o.bottom, "bottom", "", "bottom caption")
 	fl.StringVar(&o.spec, "spec", "", "spec JSON file with every caption box (instead of -top/-bottom)")
@@ -109,7 +133,7 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 	// package flag calls Usage on every parse error; print it only for -h.
 	fl.Usage = func() {}
 	usage := func() {
-		fmt.Fprintf(stdout, "usage: meme -in IMAGE (-top TEXT -bottom TEXT | -spec SPEC.json) -out OUT.png|OUT.jpg|OUT.gif [-quality N] [-font FILE.ttf] [-emoji DIR]\n\n")
+		fmt.Fprintf(stdout, "usage: meme [-template NAME] -in IMAGE... (-top TEXT -bottom TEXT | -text TEXT... | -spec SPEC.json) -out OUT.png|OUT.jpg|OUT.gif [-quality N] [-font FILE.ttf] [-emoji DIR]\n       meme -templates\n\n")
 		fl.SetOutput(stdout)
 		fl.PrintDefaults()
 		fl.SetOutput(io.Discard)
@@ -124,25 +148,81 @@ func parseFlags(args []string, stdout io.Writer) (options, error) {
 	o.set = map[string]bool{}
 	fl.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
 
+	texts := o.set["top"] || o.set["bottom"] || o.set["text"]
 	switch {
 	case fl.NArg() > 0:
 		return o, usageError{fmt.Sprintf("unexpected argument %q", fl.Arg(0))}
-	case o.in == "":
+	case o.listTemplates:
+		if len(o.set) > 1 {
+			return o, usageError{"-templates takes no other flags"}
+		}
+		return o, nil
+	case len(o.in) == 0 && o.template == "":
 		return o, usageError{"-in is required"}
 	case o.out == "":
 		return o, usageError{"-out is required"}
-	case o.spec != "" && (o.set["top"] || o.set["bottom"]):
-		return o, usageError{"use -spec or -top/-bottom, not both"}
-	case o.spec == "" && !o.set["top"] && !o.set["bottom"]:
-		return o, usageError{"nothing to draw: give -top and/or -bottom, or -spec"}
+	case o.spec != "" && o.template != "":
+		return o, usageError{"use -spec or -template, not both"}
+	case o.spec != "" && texts:
+		return o, usageError{"use -spec or -top/-bottom/-text, not both"}
+	case o.set["text"] && (o.set["top"] || o.set["bottom"]):
+		return o, usageError{"use -text or -top/-bottom, not both"}
+	case o.spec == "" && o.template == "" && !texts:
+		return o, usageError{"nothing to draw: give -top and/or -bottom, -text, -spec or -template"}
 	}
 	return o, nil
+}
+
+// setTexts puts the command line's captions into spec: -top in the first
+// box, -bottom in the last, -text in each box in order.
+func setTexts(spec *meme.Spec, o options, name string) error {
+	n := len(spec.Boxes)
+	what := "the spec"
+	if name != "" {
+		what = "template " + name
+	}
+	put := func(i int, text string) {
+		spec.Boxes[i].Text = text
+		if o.font != "" {
+			spec.Boxes[i].Font = userFontName
+		}
+	}
+	switch {
+	case o.set["text"]:
+		if len(o.texts) > n {
+			return usageError{fmt.Sprintf("%d -text for %s, which has %d caption boxes", len(o.texts), what, n)}
+		}
+		for i, t := range o.texts {
+			put(i, t)
+		}
+	default:
+		if o.set["bottom"] && n < 2 {
+			return usageError{fmt.Sprintf("%s has %d caption box: -top sets it, there is no -bottom", what, n)}
+		}
+		if o.set["top"] {
+			put(0, o.top)
+		}
+		if o.set["bottom"] {
+			put(n-1, o.bottom)
+		}
+	}
+	return nil
 }
 
 func runErr(args []string, stdout, stderr io.Writer) error {
 	o, err := parseFlags(args, stdout)
 	if err != nil {
 		return err
+	}
+	if o.listTemplates {
+		names, err := templates.Names(templates.Builtin)
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			fmt.Fprintln(stdout, n)
+		}
+		return nil
 	}
 	// Everything that can be checked cheaply is checked before decoding.
 	format, err := imgio.FormatFromPath(o.out)
@@ -174,7 +254,30 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 	}
 
 	var spec meme.Spec
-	if o.spec != "" {
+	var tmpl *templates.Template
+	switch {
+	case o.template != "":
+		t, err := templates.Load(templates.Builtin, o.template)
+		if err != nil {
+			return usageError{fmt.Sprintf("-template: unknown template %q (meme -templates lists them)", o.template)}
+		}
+		tmpl = &t
+		if spec, err = meme.ParseSpec(t.Spec); err != nil {
+			return fmt.Errorf("-template %s: %w", o.template, err)
+		}
+		if err := setTexts(&spec, o, o.template); err != nil {
+			return err
+		}
+		if err := spec.Validate(); err != nil {
+			return err
+		}
+		switch n := spec.Slots(); {
+		case len(o.in) == 0 && len(t.Images) == 0:
+			return usageError{fmt.Sprintf("-template %s is a blank format: give it %s with -in", o.template, images(n))}
+		case len(o.in) != 0 && len(o.in) != n:
+			return usageError{fmt.Sprintf("-template %s takes %s (-in), got %d", o.template, images(n), len(o.in))}
+		}
+	case o.spec != "":
 		data, err := readFile(o.spec, meme.MaxSpecSize)
 		if err != nil {
 			return fmt.Errorf("-spec: %w", err)
@@ -182,7 +285,15 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 		if spec, err = meme.ParseSpec(data); err != nil {
 			return fmt.Errorf("-spec %s: %w", o.spec, err)
 		}
-	} else {
+	case o.set["text"]:
+		spec = meme.DefaultSpec()
+		if err := setTexts(&spec, o, ""); err != nil {
+			return err
+		}
+		if err := spec.Validate(); err != nil {
+			return err
+		}
+	default:
 		spec = meme.DefaultSpec()
 		spec.Boxes[0].Text, spec.Boxes[1].Text = o.top, o.bottom
 		if o.font != "" {
@@ -206,19 +317,41 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	data, err := readFile(o.in, maxImageBytes)
-	if err != nil {
-		return fmt.Errorf("-in: %w", err)
+	if tmpl == nil && len(o.in) != spec.Slots() {
+		return usageError{fmt.Sprintf("the spec takes %s (-in), got %d", images(spec.Slots()), len(o.in))}
+	}
+	// Decoding in steps, so each error can name the file at fault.
+	var datas [][]byte
+	var names []string
+	if len(o.in) > 0 {
+		for _, in := range o.in {
+			data, err := readFile(in, maxImageBytes)
+			if err != nil {
+				return fmt.Errorf("-in: %w", err)
+			}
+			datas, names = append(datas, data), append(names, "-in "+in)
+		}
+	} else {
+		files, err := tmpl.ReadImages(templates.Builtin)
+		if err != nil {
+			return err
+		}
+		for i, data := range files {
+			datas, names = append(datas, data), append(names, fmt.Sprintf("-template %s: %s", tmpl.Name, tmpl.Images[i]))
+		}
 	}
 	var res meme.Result
 	if format == "gif" {
 		// An animation keeps every frame; any GIF is one (of one frame or more).
-		if !bytes.HasPrefix(data, []byte("GIF8")) {
-			return usageError{fmt.Sprintf("-out %s: GIF output needs a GIF input, and -in %s is not one (write .png or .jpg)", o.out, o.in)}
+		if len(datas) != 1 || spec.Canvas != nil {
+			return usageError{fmt.Sprintf("-out %s: GIF output takes one GIF image and no canvas (write .png or .jpg)", o.out)}
 		}
-		a, err := imgio.DecodeAnimation(data, imgio.DefaultMaxPixels)
+		if !bytes.HasPrefix(datas[0], []byte("GIF8")) {
+			return usageError{fmt.Sprintf("-out %s: GIF output needs a GIF input, and %s is not one (write .png or .jpg)", o.out, names[0])}
+		}
+		a, err := imgio.DecodeAnimation(datas[0], imgio.DefaultMaxPixels)
 		if err != nil {
-			return fmt.Errorf("-in %s: %w", o.in, err)
+			return fmt.Errorf("%s: %w", names[0], err)
 		}
 		err = writeAtomically(o.out, func(w io.Writer) error {
 			res, err = meme.EncodeAnimation(w, a, spec, fs)
@@ -230,12 +363,24 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 		warn(stderr, res)
 		return nil
 	}
-	// meme.RenderTo in three steps, so each error can name the file at fault.
-	img, _, err := imgio.Decode(data, imgio.DefaultMaxPixels)
-	if err != nil {
-		return fmt.Errorf("-in %s: %w", o.in, err)
+	var imgs []*image.RGBA
+	for i, data := range datas {
+		img, _, err := imgio.Decode(data, imgio.DefaultMaxPixels)
+		if err != nil {
+			return fmt.Errorf("%s: %w", names[i], err)
+		}
+		imgs = append(imgs, img)
 	}
-	res, err = meme.Draw(img, spec, fs)
+	img := imgs[0]
+	if spec.Canvas == nil {
+		// In place: no second full-size buffer.
+		res, err = meme.Draw(img, spec, fs)
+	} else {
+		r := meme.NewRenderer(fs)
+		if err = r.SetImages(imgs); err == nil {
+			img, res, err = r.Final(spec)
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -245,8 +390,10 @@ func runErr(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if imgio.Animated(data) {
-		fmt.Fprintf(stderr, "meme: note: %s is animated; %s has its first frame only (write .gif to keep a GIF's animation)\n", o.in, o.out)
+	for i, data := range datas {
+		if imgio.Animated(data) {
+			fmt.Fprintf(stderr, "meme: note: %s is animated; %s has its first frame only (write .gif to keep a GIF's animation)\n", strings.TrimPrefix(names[i], "-in "), o.out)
+		}
 	}
 	warn(stderr, res)
 	return nil
@@ -408,4 +555,12 @@ func describeAll(ss []string) string {
 		q[i] = fmt.Sprintf("%q (%s)", s, strings.Join(cps, " "))
 	}
 	return strings.Join(q, ", ")
+}
+
+// images says "1 image" or "n images".
+func images(n int) string {
+	if n == 1 {
+		return "1 image"
+	}
+	return fmt.Sprintf("%d images", n)
 }

@@ -187,6 +187,21 @@ func TestCLIRejectsBadInput(t *testing.T) {
 		{"OutDirectoryMissing", []string{"-in", fx.photoPNG, "-out", "OUT.d/missing/meme.png", "-top", "a"}, 1, "no such file"},
 		{"OutParentIsAFile", []string{"-in", fx.photoPNG, "-out", fx.photoPNG + "/meme.png", "-top", "a"}, 1, "not a directory"},
 		{"OutIsADirectory", []string{"-in", fx.photoPNG, "-out", "OUT.d/dir.png", "-top", "a"}, 1, "is a directory"},
+		{"UnknownTemplate", []string{"-template", "nope", "-out", "OUT"}, 2, `unknown template "nope" (meme -templates lists them)`},
+		{"TemplatePathTraversal", []string{"-template", "../wasm", "-out", "OUT"}, 2, `unknown template "../wasm"`},
+		{"BlankTemplateWithoutIn", []string{"-template", "four-panel", "-out", "OUT"}, 2, "four-panel is a blank format: give it 4 images with -in"},
+		{"TooFewIn", []string{"-template", "two-panel", "-in", fx.photoPNG, "-out", "OUT", "-top", "a"}, 2, "-template two-panel takes 2 images (-in), got 1"},
+		{"TooManyIn", []string{"-template", "caption-bar", "-in", fx.photoPNG, "-in", fx.photoJPEG, "-out", "OUT", "-top", "a"}, 2, "takes 1 image (-in), got 2"},
+		{"StarterTakesItsCount", []string{"-template", "launch-plan", "-in", fx.photoPNG, "-out", "OUT"}, 2, "takes 2 images (-in), got 1"},
+		{"TwoInWithoutTemplate", []string{"-in", fx.photoPNG, "-in", fx.photoJPEG, "-out", "OUT", "-top", "a"}, 2, "the spec takes 1 image (-in), got 2"},
+		{"BadImageInPanel", []string{"-template", "two-panel", "-in", fx.photoPNG, "-in", fx.notImage, "-out", "OUT"}, 1, "-in " + fx.notImage + ": "},
+		{"TruncatedImageInPanel", []string{"-template", "two-panel", "-in", fx.truncatedPNG, "-in", fx.photoPNG, "-out", "OUT"}, 1, "corrupt or truncated"},
+		{"TemplateAndSpec", []string{"-template", "classic", "-in", fx.photoPNG, "-spec", spec("t.json", ""), "-out", "OUT"}, 2, "use -spec or -template, not both"},
+		{"BottomOnOneBox", []string{"-template", "caption-bar", "-in", fx.photoPNG, "-bottom", "b", "-out", "OUT"}, 2, "caption-bar has 1 caption box: -top sets it, there is no -bottom"},
+		{"TooManyText", []string{"-template", "two-panel", "-in", fx.photoPNG, "-in", fx.photoPNG, "-text", "a", "-text", "b", "-text", "c", "-out", "OUT"}, 2, "3 -text for template two-panel, which has 2 caption boxes"},
+		{"TextAndTop", []string{"-in", fx.photoPNG, "-text", "a", "-top", "b", "-out", "OUT"}, 2, "use -text or -top/-bottom, not both"},
+		{"TemplatesWithOtherFlags", []string{"-templates", "-out", "OUT"}, 2, "-templates takes no other flags"},
+		{"SpecCanvasBadSlot", []string{"-in", fx.photoPNG, "-out", "OUT", "-spec", fx.spec(t, "cv.json", `{"canvas":{"images":[{"x":0,"y":0,"w":1,"h":1,"rotate":45}]},"boxes":[]}`)}, 1, "canvas.images[0].rotate: 45 is not one of 0, 90, 180, 270"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -389,7 +404,7 @@ func TestCLIReplacesExistingOutput(t *testing.T) {
 
 func TestCLIHelp(t *testing.T) {
 	r := runBin(t, []string{nativeBin}, "-h")
-	if r.code != 0 || !strings.HasPrefix(r.stdout, "usage: meme -in") || !strings.Contains(r.stdout, "-quality") || r.stderr != "" {
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "usage: meme [-template NAME] -in") || !strings.Contains(r.stdout, "-quality") || !strings.Contains(r.stdout, "meme -templates") || r.stderr != "" {
 		t.Fatalf("-h: status %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 	// The same through run in this process. Besides checking the two agree,
@@ -515,4 +530,75 @@ func TestCLIEmojiWithoutArtIsAnError(t *testing.T) {
 	if r := run("-in", fx.photoPNG, "-top", "no emoji here", "-out", out); r.code != 0 {
 		t.Fatalf("a caption without emoji failed: %s", r.stderr)
 	}
+}
+
+func TestCLITemplates(t *testing.T) {
+	fx := newFixtures(t)
+	t.Run("ListsEveryTemplate", func(t *testing.T) {
+		r := runBin(t, []string{nativeBin}, "-templates")
+		if r.code != 0 || r.stderr != "" {
+			t.Fatalf("status %d, stderr %q", r.code, r.stderr)
+		}
+		names := strings.Fields(r.stdout)
+		want := []string{"classic", "caption-bar", "two-panel", "four-panel", "labels"}
+		if len(names) < len(want)+6 || strings.Join(names[:len(want)], " ") != strings.Join(want, " ") {
+			t.Fatalf("listed %q: want the blank formats first, then at least 6 starters", names)
+		}
+		if strings.Count(r.stdout, "\n") != len(names) {
+			t.Fatalf("not one name a line: %q", r.stdout)
+		}
+	})
+	size := func(t *testing.T, args ...string) image.Point {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), "meme.png")
+		r := runBin(t, []string{nativeBin}, append(args, "-out", out)...)
+		if r.code != 0 || r.stderr != "" {
+			t.Fatalf("status %d, stderr %q", r.code, r.stderr)
+		}
+		return decodeFile(t, out).Bounds().Size()
+	}
+	t.Run("CaptionBarAddsABandAbove", func(t *testing.T) {
+		got := size(t, "-template", "caption-bar", "-in", fx.photoPNG, "-top", "when the band fits the text")
+		if got.X != 320 || got.Y <= 240 || got.Y > 340 {
+			t.Fatalf("size %v, want 320 wide and a band above the 240 rows", got)
+		}
+		more := size(t, "-template", "caption-bar", "-in", fx.photoPNG, "-top", strings.Repeat("many more words ", 12))
+		if more.Y <= got.Y {
+			t.Fatalf("a longer caption gave %v, no taller than %v", more, got)
+		}
+	})
+	t.Run("TwoPanelStacksVertically", func(t *testing.T) {
+		got := size(t, "-template", "two-panel", "-in", fx.photoPNG, "-in", fx.rotatedJPEG, "-top", "A", "-bottom", "B")
+		if got.X != 320 || got.Y < 470 || got.Y > 490 {
+			t.Fatalf("size %v, want 320 x about 480", got)
+		}
+	})
+	t.Run("FourPanelTakesFourTexts", func(t *testing.T) {
+		got := size(t, "-template", "four-panel", "-in", fx.photoPNG, "-in", fx.photoJPEG, "-in", fx.photoGIF, "-in", fx.rotatedJPEG,
+			"-text", "1", "-text", "2", "-text", "3", "-text", "4")
+		if got.X < 640 || got.Y < 470 {
+			t.Fatalf("size %v, want a 2x2 grid of 320x240 images", got)
+		}
+	})
+	t.Run("StarterUsesItsOwnImage", func(t *testing.T) {
+		if got := size(t, "-template", "cat-stare"); got != image.Pt(451, 300) {
+			t.Fatalf("size %v, want the cat photo's 451x300", got)
+		}
+		if got := size(t, "-template", "cat-stare", "-top", "new top"); got != image.Pt(451, 300) {
+			t.Fatalf("size %v", got)
+		}
+	})
+	t.Run("StarterTakesOtherImages", func(t *testing.T) {
+		if got := size(t, "-template", "cat-stare", "-in", fx.photoPNG); got != image.Pt(320, 240) {
+			t.Fatalf("size %v, want the given photo's 320x240", got)
+		}
+	})
+	t.Run("ClassicIsTheDefault", func(t *testing.T) {
+		a, b := filepath.Join(t.TempDir(), "a.png"), filepath.Join(t.TempDir(), "b.png")
+		runBin(t, []string{nativeBin}, "-in", fx.photoPNG, "-top", "same", "-bottom", "pixels", "-out", a)
+		runBin(t, []string{nativeBin}, "-template", "classic", "-in", fx.photoPNG, "-top", "same", "-bottom", "pixels", "-out", b)
+		if !sameImage(decodeFile(t, a), decodeFile(t, b)) {
+			t.Fatal("-template classic differs from the default spec")
+		}
+	})
 }
