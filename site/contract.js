@@ -79,8 +79,8 @@ export const spec = /** @type {const} */ ({
     "outlineWidth",
     "transform",
     "rotation",
-    "background,omitempty",
-    "shadow,omitempty"
+    "background",
+    "shadow"
   ],
   "maxBoxes": 20,
   "maxFontBytes": 31457280,
