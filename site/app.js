@@ -160,7 +160,7 @@ function sendPreview() {
     reportGlyphs(r.missing);
     reportOverflow(r.overflow, rs.index);
     setMsg(els.imageMsg, '');
-    if (instrument.on) {
+    if (instrument.on()) {
       const drawn = performance.now();
       requestAnimationFrame(() => instrument.emit('preview', {
         seq, start, sent, received, drawn, frame: performance.now(), renderMs: r.renderMs, width: r.width, height: r.height,
