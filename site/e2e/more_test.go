@@ -318,10 +318,22 @@ func TestServiceWorkerUpdate(t *testing.T) {
 	b := newBrowser(t, 1280, 900)
 	b.open(s.URL())
 	b.waitJS("the service worker", `navigator.serviceWorker.controller !== null`, 60*time.Second)
-	caches := func() []string { return evalT[[]string](b, `caches.keys()`) }
+	// The shell's caches, named for the build; the assets cache (fonts and emoji kept on first
+	// use, sw.js) is named for the assets' own hash and outlives a new build.
+	caches := func() []string {
+		return evalT[[]string](b, `caches.keys().then((k) => k.filter((n) => !n.startsWith('memeforge-assets-')))`)
+	}
 	first := caches()
 	if len(first) != 1 || !regexp.MustCompile(`^memeforge-[0-9a-f]{16}$`).MatchString(first[0]) {
 		b.fatalf("caches after the first visit: %v; want one memeforge-<16 hex>", first)
+	}
+	// A font used once: the page's fetch goes through the service worker, which keeps it.
+	if !evalT[bool](b, `fetch('fonts/NotoSansArabic-Bold.ttf').then((r) => r.ok)`) {
+		b.fatalf("fetching a font failed")
+	}
+	assets := evalT[[]string](b, `caches.keys().then((k) => k.filter((n) => n.startsWith('memeforge-assets-')))`)
+	if len(assets) != 1 || !regexp.MustCompile(`^memeforge-assets-[0-9a-f]{16}$`).MatchString(assets[0]) {
+		b.fatalf("assets caches after fetching a font: %v; want one memeforge-assets-<16 hex>", assets)
 	}
 	// A new build: same files, another version in sw.js (served uncompressed from now on).
 	sw := filepath.Join(dir, "sw.js")
@@ -337,9 +349,13 @@ func TestServiceWorkerUpdate(t *testing.T) {
 	os.Remove(sw + ".br")
 	os.Remove(sw + ".gz")
 	evalT[bool](b, `navigator.serviceWorker.getRegistration().then((r) => r.update()).then(() => true)`)
-	b.waitAsync("the old cache to go", fmt.Sprintf(`caches.keys().then((k) => k.length === 1 && k[0] === 'memeforge-%s')`, next), 60*time.Second)
+	b.waitAsync("the old cache to go", fmt.Sprintf(`caches.keys().then((k) => (k = k.filter((n) => !n.startsWith('memeforge-assets-')), k.length === 1 && k[0] === 'memeforge-%s'))`, next), 60*time.Second)
 	b.do(chromedp.Reload())
 	b.waitReady()
+	// The new build has the same fonts and emoji: what was used before is still there.
+	if !evalT[bool](b, fmt.Sprintf(`caches.open(%q).then((c) => c.match('fonts/NotoSansArabic-Bold.ttf')).then((r) => !!r)`, assets[0])) {
+		b.fatalf("after the update the assets cache %s lost the font used before", assets[0])
+	}
 }
 
 func copyDir(src, dst string) error {
