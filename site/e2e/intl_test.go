@@ -18,6 +18,8 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	xdraw "golang.org/x/image/draw"
+
+	"github.com/memeforge/memeforge/internal/localstack"
 )
 
 // The captions of TestScripts and what each needs fetched: the bundled font file (contract.js
@@ -394,4 +396,46 @@ func jsStrings(ss []string) string {
 		panic(err)
 	}
 	return string(j)
+}
+
+// TestMissingEmojiIsABoxUntilItLoads: an emoji whose art cannot be fetched does not hold the
+// preview: the caption is drawn at once with a box in its place, the page names it by code point
+// and says it is drawn as a box; a later render tries again (after fetch-assets.js's RETRY_MS) and
+// then draws it.
+func TestMissingEmojiIsABoxUntilItLoads(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "site")
+	if err := copyDir(siteDir, dir); err != nil {
+		t.Fatal(err)
+	}
+	art := filepath.Join(dir, "emoji", "1f525.svg")
+	hidden := art + ".hidden"
+	if err := os.Rename(art, hidden); err != nil {
+		t.Fatal(err)
+	}
+	s := startSite(t, func(o *localstack.Options) { o.SiteDir = dir })
+	b := newBrowser(t, 1280, 900)
+	b.open(s.URL())
+	b.chooseImage(fixture("photo-800x600.jpg"))
+	b.typeCaption(0, "hot 🔥")
+	b.waitDrawn("hot 🔥")
+	b.waitJS("the message", `document.getElementById('glyph-msg').textContent.includes('U+1F525')`, 30*time.Second)
+	msg := b.text("#glyph-msg")
+	if !strings.Contains(msg, "“🔥” (U+1F525)") || !strings.Contains(msg, "drawn as a box") {
+		b.fatalf("glyph message %q; want it to name “🔥” (U+1F525) and say it is drawn as a box", msg)
+	}
+	b.settle(300 * time.Millisecond)
+	boxed := b.canvas()
+
+	if err := os.Rename(hidden, art); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(10500 * time.Millisecond) // RETRY_MS in site/fetch-assets.js
+	b.typeCaption(0, "hot 🔥!")
+	b.waitDrawn("hot 🔥!")
+	b.waitJS("the message to clear", `document.getElementById('glyph-msg').textContent === ''`, 30*time.Second)
+	b.settle(300 * time.Millisecond)
+	g := b.boxGeom(0)
+	if c, tot := diffCount(t, boxed, b.canvas(), g.Y, g.Y+g.H); c < tot/200 {
+		b.fatalf("once its art loaded the emoji changed only %d of %d pixels in the caption's band", c, tot)
+	}
 }

@@ -378,7 +378,8 @@ func copyDir(src, dst string) error {
 
 // TestWorkerProtocol talks to worker.js directly, as render.js does (messages.d.ts): previews posted
 // at once are each answered, in order (the page coalesces them, not the worker); a caption in
-// another script makes the worker fetch the font the module names; a refused image comes back
+// another script with an emoji makes the worker fetch the font the module names and the emoji's
+// art, each once; a refused image comes back
 // with the module's error code.
 func TestWorkerProtocol(t *testing.T) {
 	s := startSite(t)
@@ -392,16 +393,18 @@ func TestWorkerProtocol(t *testing.T) {
 		Answered []int
 		Width    int
 		Fonts    []string
+		Emoji    []int
 		Missing  []string
 		Code     string
 	}
 	got := evalT[result](b, fmt.Sprintf(`(async () => {
 	  const w = new Worker('worker.js');
 	  const replies = new Map();
-	  const fonts = [];
+	  const fonts = [], emoji = [];
 	  const wait = (id) => new Promise((resolve) => replies.set(id, resolve));
 	  w.onmessage = (e) => {
 	    if (e.data.event === 'fonts' && e.data.loading) fonts.push(e.data.loading);
+	    if (e.data.event === 'emoji' && e.data.loading) emoji.push(e.data.loading);
 	    if (e.data.id && replies.has(e.data.id)) replies.get(e.data.id)(e.data);
 	  };
 	  const bytes = Uint8Array.from(atob(%q), (c) => c.charCodeAt(0));
@@ -409,16 +412,16 @@ func TestWorkerProtocol(t *testing.T) {
 	  const loaded = await wait(1);
 	  if (!loaded.ok) throw new Error(loaded.error.message);
 	  const box = (text) => JSON.stringify({ boxes: [{ text, x: 0.05, y: 0.05, w: 0.9, h: 0.2 }] });
-	  const out = { Answered: [], Width: 0, Fonts: fonts, Missing: [], Code: '' };
+	  const out = { Answered: [], Width: 0, Fonts: fonts, Emoji: emoji, Missing: [], Code: '' };
 	  const pending = [];
 	  for (let i = 0; i < 5; i++) {
 	    const id = 100 + i;
 	    pending.push(wait(id).then((m) => { if (!m.ok) throw new Error(m.error.message); out.Answered.push(i); out.Width = m.result.width; }));
-	    w.postMessage({ id, op: 'preview', spec: box(i < 4 ? 'edit ' + i : 'Жук'), width: 400, height: 300, have: 0 });
+	    w.postMessage({ id, op: 'preview', spec: box(i < 4 ? 'edit ' + i : 'Жук 🔥'), width: 400, height: 300, have: 0 });
 	  }
 	  await Promise.all(pending);
 	  const last = wait(200);
-	  w.postMessage({ id: 200, op: 'preview', spec: box('Жук'), width: 400, height: 300, have: 0 });
+	  w.postMessage({ id: 200, op: 'preview', spec: box('Жук 🔥'), width: 400, height: 300, have: 0 });
 	  out.Missing = (await last).result.missing;
 	  const bad = wait(300);
 	  w.postMessage({ id: 300, op: 'loadImage', bytes: new TextEncoder().encode('not an image') });
@@ -430,8 +433,8 @@ func TestWorkerProtocol(t *testing.T) {
 	if fmt.Sprint(got.Answered) != "[0 1 2 3 4]" || got.Width != 400 {
 		b.fatalf("answered %v (width %d); want every preview, in order", got.Answered, got.Width)
 	}
-	if fmt.Sprint(got.Fonts) != "[dejavu]" || len(got.Missing) != 0 {
-		b.fatalf("fetched fonts %q, missing %q; want dejavu fetched once and nothing missing", got.Fonts, got.Missing)
+	if fmt.Sprint(got.Fonts) != "[roboto-condensed]" || fmt.Sprint(got.Emoji) != "[1]" || len(got.Missing) != 0 {
+		b.fatalf("fetched fonts %q and emoji %v, missing %q; want roboto-condensed and one emoji fetched once and nothing missing", got.Fonts, got.Emoji, got.Missing)
 	}
 	if got.Code != "unsupported_format" {
 		b.fatalf("a text file as an image: code %q, want unsupported_format", got.Code)
