@@ -11,6 +11,7 @@ import * as store from './storage.js';
 import { OFFLINE_MESSAGE, PublishError, publish } from './publish.js';
 import * as instrument from './instrument.js';
 import { fonts as BUNDLED_FONTS, spec as specRules, upload } from './contract.js';
+import { emojiFailedMessage, missingMessage } from './glyphs.js';
 
 /** The element with id, which index.html has. @param {string} id */
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -204,15 +205,11 @@ function draw(r) {
 }
 
 let fontsLoading = '';
+let emojiLoading = 0;
 /** @param {string[]} missing */
 function reportGlyphs(missing) {
-  if (fontsLoading) return;
-  if (missing && missing.length) {
-    const list = missing.map((c) => `“${c}” (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
-    setMsg(els.glyphMsg, `No font here can draw ${list}; ${missing.length === 1 ? 'it is' : 'they are'} left out of the meme. Load a font that has ${missing.length === 1 ? 'it' : 'them'}, or change the text.`);
-  } else {
-    setMsg(els.glyphMsg, '');
-  }
+  if (fontsLoading || emojiLoading) return;
+  setMsg(els.glyphMsg, missingMessage(missing));
 }
 
 /** @param {number[]} overflow @param {number[]} index */
@@ -232,6 +229,13 @@ function onWorkerEvent(m) {
       setMsg(els.glyphMsg, `Couldn't load the extra font ${m.failed} (${m.error}); some characters may be missing.`, 'warn');
     } else {
       fontsLoading = '';
+    }
+  } else if (m.event === 'emoji') {
+    if ('failed' in m) {
+      setMsg(els.glyphMsg, emojiFailedMessage(m.failed, m.error), 'warn');
+    } else {
+      emojiLoading = m.loading;
+      if (m.loading && !fontsLoading) setMsg(els.glyphMsg, 'Loading emoji…');
     }
   } else if (m.event === 'failed' || m.event === 'exited') {
     rendererReady = false;

@@ -54,6 +54,10 @@ export type Reply =
 export type WorkerEvent =
   | { event: "fonts"; loading: string }
   | { event: "fonts"; failed: string; error: string }
+  /** loading: how many emoji files are being fetched (0: done); failed: Twemoji keys not fetched
+   *  (drawn as boxes, tried again on a later render) */
+  | { event: "emoji"; loading: number }
+  | { event: "emoji"; failed: string[]; error: string }
   | { event: "exited" };
 
 /** What the page's RenderClient reports to its onEvent: the worker's events, or its own failure. */

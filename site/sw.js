@@ -1,7 +1,14 @@
 // memeforge service worker: makes the editor work offline after one visit.
-// - Precaches every file of the site (the app shell, the WASM module, wasm_exec.js, contract.js and
-//   the fonts; scripts/build-site.sh writes the list in) under a cache named for this build (the
-//   version is a content hash), and deletes every other memeforge cache on activate.
+// - Precaches the app shell (the page, its scripts, the WASM module, wasm_exec.js, contract.js;
+//   scripts/build-site.sh writes the list in) under a cache named for this build (the version is a
+//   content hash), and deletes every other memeforge cache on activate but the assets cache.
+// - Fonts (fonts/) and emoji art (emoji/) are not precached: a Latin meme needs neither (Anton is
+//   in the module), and the worker fetches only those a caption uses. Each is kept on its first
+//   fetch, cache first from then on, in an assets cache that outlives version updates, so what
+//   was used once keeps working offline after a deploy too. That is safe because the files are
+//   immutable by name for a given content: the cache's name carries a hash of every file under
+//   fonts/ and emoji/ (build-site.sh), so a build that changes any of them starts a new assets
+//   cache and the old one is deleted on activate like an old shell.
 // - The page itself and config.json: network first (a deploy shows up at once), cache when offline
 //   or when the server answers with an error.
 // - The rest of the shell: cache first.
@@ -12,6 +19,7 @@
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 const VERSION = '__BUILD_VERSION__';
 const CACHE = `memeforge-${VERSION}`;
+const ASSETS = 'memeforge-assets-__ASSETS_VERSION__';
 // Every file of the built site (scripts/build-site.sh writes the list in at the comment).
 const SHELL = ['./', /*__SHELL__*/];
 const NETWORK_FIRST = new Set(['', 'index.html', 'config.json']);
@@ -34,7 +42,7 @@ sw.addEventListener('install', (event) => {
 sw.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     const names = await caches.keys();
-    await Promise.all(names.filter((n) => n.startsWith('memeforge-') && n !== CACHE).map((n) => caches.delete(n)));
+    await Promise.all(names.filter((n) => n.startsWith('memeforge-') && n !== CACHE && n !== ASSETS).map((n) => caches.delete(n)));
     await sw.clients.claim();
   })());
 });
@@ -51,7 +59,9 @@ sw.addEventListener('fetch', (event) => {
   if (NETWORK_FIRST.has(path)) {
     event.respondWith(networkFirst(req, path));
   } else if (SHELL_PATHS.has(path)) {
-    event.respondWith(cacheFirst(req));
+    event.respondWith(cacheFirst(req, CACHE));
+  } else if (/^(fonts|emoji)\/[^/]+\.(ttf|otf|svg)$/.test(path)) {
+    event.respondWith(cacheFirst(req, ASSETS));
   }
 });
 
@@ -80,14 +90,15 @@ async function networkFirst(req, path) {
   return resp || network; // nothing cached: let the page see the network's own answer or error
 }
 
-/** @param {Request} req */
-async function cacheFirst(req) {
-  const hit = await caches.match(req, { cacheName: CACHE, ignoreSearch: true });
+/** @param {Request} req @param {string} name the cache */
+async function cacheFirst(req, name) {
+  const hit = await caches.match(req, { cacheName: name, ignoreSearch: true });
   if (hit) return hit;
   const resp = await fetch(req);
   if (resp.ok && resp.type === 'basic') {
-    const cache = await caches.open(CACHE);
-    cache.put(req, resp.clone());
+    const cache = await caches.open(name);
+    // Stored before the page gets the body: going offline right after first use must find it.
+    await cache.put(req, resp.clone()).catch(() => {}); // full storage: served, just not kept
   }
   return resp;
 }

@@ -1,8 +1,8 @@
 // @ts-check
 // The render worker: loads the Go renderer (wasm_exec.js + memeforge.wasm, global `memeforge`, see
 // memeforge.d.ts) and answers the page's messages (messages.d.ts) one at a time, in order; the page
-// coalesces previews (app.js), so every request here is one to do. Before a render it asks the
-// module which bundled fonts the spec needs and fetches those. Pixel buffers go back to the page
+// coalesces previews (app.js), so every request here is one to do. Before a render it fetches the
+// bundled fonts and the emoji art the spec needs (fetch-assets.js). Pixel buffers go back to the page
 // as transfers, never copies. Final images are encoded with the browser's own encoder
 // (OffscreenCanvas.convertToBlob), far faster than Go's.
 'use strict';
@@ -12,10 +12,6 @@ importScripts('wasm_exec.js');
 /** @typedef {import('./messages').Ops} Ops */
 /** @typedef {import('./memeforge').Memeforge} Memeforge */
 
-const FONT_RETRY_MS = 10000;
-/** name -> time of the last failed fetch, to retry later, not at once @type {Map<string, number>} */
-const fontFailedAt = new Map();
-
 /** @type {Memeforge | null} */
 let mf = null;
 const ready = start();
@@ -23,6 +19,7 @@ const ready = start();
 async function start() {
   // A classic worker (importScripts above) may still import modules dynamically.
   const contract = /** @type {typeof import('./contract.js')} */ (await import('./contract.js'));
+  const { AssetLoader } = /** @type {typeof import('./fetch-assets.js')} */ (await import('./fetch-assets.js'));
   const go = new Go();
   const resp = await fetch('memeforge.wasm');
   if (!resp.ok) throw new Error(`could not load the renderer (memeforge.wasm: HTTP ${resp.status})`);
@@ -38,7 +35,7 @@ async function start() {
   await Promise.race([started, exited.then(() => { throw new Error('the renderer stopped while starting'); })]);
   if (!self.memeforge) throw new Error('the renderer said it was ready but set no global');
   mf = self.memeforge;
-  return { mf, fonts: contract.fonts };
+  return { mf, assets: new AssetLoader(contract.fonts, post) };
 }
 
 /** @param {import('./messages').Reply | import('./messages').WorkerEvent} msg @param {Transferable[]} [transfer] */
@@ -96,27 +93,12 @@ async function run(msg) {
   }
 }
 
-/** Fetches and adds the bundled fonts the module says specJSON needs, in its order.
+/** Fetches and adds the bundled fonts and the emoji art specJSON needs (fetch-assets.js); a
+ *  failure is an event, and the render goes on with boxes for what is missing.
  *  @param {Memeforge} mf @param {string} specJSON */
 async function loadFontsFor(mf, specJSON) {
-  const { fonts } = await ready;
-  for (const name of await mf.fontsNeeded(specJSON)) {
-    const f = fonts.find((f) => f.name === name);
-    const failed = fontFailedAt.get(name);
-    if (!f || (failed && Date.now() - failed < FONT_RETRY_MS)) continue;
-    post({ event: 'fonts', loading: name });
-    try {
-      const resp = await fetch(`fonts/${f.file}`);
-      if (!resp.ok) throw new Error(`HTTP ${resp.status}`);
-      await mf.addFont(name, new Uint8Array(await resp.arrayBuffer()), f.fallback);
-      fontFailedAt.delete(name);
-    } catch (err) {
-      fontFailedAt.set(name, Date.now());
-      post({ event: 'fonts', failed: name, error: replyError(err).message });
-    } finally {
-      post({ event: 'fonts', loading: '' });
-    }
-  }
+  const { assets } = await ready;
+  await assets.load(mf, specJSON);
 }
 
 /** Sends the pixels' own buffer when the view covers all of it; otherwise copies once.

@@ -77,6 +77,62 @@ func BenchmarkBrowser(tb *testing.B) {
 		emit("browser_preview_render_in_worker_p95", pct(render, 95), "ms")
 	})
 
+	// Keystroke -> preview for captions in other scripts beside a Latin one, at 800 px (device
+	// pixel ratio 1) and 1600 px (ratio 2, a 1600x1200 photo), typed the same way as above. Each
+	// caption's fonts and emoji art are fetched before the timing starts (it is typed once first),
+	// so what is timed is the render, as a person typing on meets it.
+	tb.Run("KeystrokeScripts", func(t *testing.B) {
+		big := filepath.Join(t.TempDir(), "photo-1600x1200.jpg")
+		f, err := os.Create(big)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := jpeg.Encode(f, scene.Scene(1600, 1200), &jpeg.Options{Quality: 85}); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		captions := []struct{ name, text string }{
+			{"latin", "memes are made one keystroke at a time, quickly!!!"},
+			{"arabic", "الميمات تصنع ضغطة مفتاح واحدة في كل مرة بسرعة كبيرة"},
+			{"emoji", "lol 🔥 so 😂 much 👍 wow 🎉 yes 🙌 ok 💯 go 🚀 hi 😎"},
+		}
+		for _, px := range []int{800, 1600} {
+			b := newBrowser(t, 1400, 1000)
+			photo := fixture("photo-800x600.jpg")
+			if px == 1600 {
+				b.do(chromedp.EmulateViewport(1400, 1000, chromedp.EmulateScale(2)))
+				photo = big
+			}
+			b.open(s.URL())
+			b.chooseImage(photo)
+			for _, c := range captions {
+				b.typeCaption(0, c.text) // fetches what it needs
+				b.settle(500 * time.Millisecond)
+				if w := b.canvas().Bounds().Dx(); w != px {
+					b.fatalf("preview is %d px wide; want %d", w, px)
+				}
+				b.do(chromedp.Focus(chromedp.CSS("#box-0-text")),
+					chromedp.Evaluate[chromedp.Void](`document.getElementById('box-0-text').select()`))
+				start := b.previews()
+				for _, r := range c.text {
+					b.do(chromedp.KeyEvent(string(r)))
+					time.Sleep(125 * time.Millisecond)
+				}
+				b.settle(300 * time.Millisecond)
+				type rec struct{ Start, Frame float64 }
+				recs := evalT[[]rec](b, fmt.Sprintf(`window.__mf.previews.slice(%d)`, start))
+				var frame []float64
+				for _, r := range recs {
+					frame = append(frame, r.Frame-r.Start)
+				}
+				t.Logf("%s at %d px: %d previews for %d keystrokes", c.name, px, len(recs), len([]rune(c.text)))
+				name := fmt.Sprintf("browser_keystroke_to_preview_%s_%d", c.name, px)
+				emit(name+"_p50", pct(frame, 50), "ms")
+				emit(name+"_p95", pct(frame, 95), "ms")
+			}
+		}
+	})
+
 	tb.Run("ColdLoad", func(t *testing.B) {
 		b := newBrowser(t, 1400, 1000)
 		// Fresh profile: nothing cached, no service worker yet.
@@ -100,6 +156,7 @@ func BenchmarkBrowser(tb *testing.B) {
 		b.waitReady()
 		b.waitPreview(0)
 		emit("browser_cold_load_to_first_preview", evalT[float64](b, `window.__mf.previews[0].frame`), "ms")
+		emit("browser_first_preview_bytes", float64(firstPreviewBytes(b)), "bytes")
 		// Warm: the service worker is back (registered again by the cold load); reload from it.
 		b.waitJS("the service worker", `navigator.serviceWorker.controller !== null`, 60*time.Second)
 		b.do(chromedp.Reload())
@@ -160,4 +217,43 @@ func pct(v []float64, p float64) float64 {
 	slices.Sort(s)
 	i := int(math.Ceil(p/100*float64(len(s)))) - 1
 	return s[max(0, min(i, len(s)-1))]
+}
+
+// workerFiles are what worker.js fetches itself (importScripts, its dynamic imports, the module):
+// the page cannot read a worker's resource timing, so they are listed here.
+var workerFiles = []string{"worker.js", "wasm_exec.js", "memeforge.wasm", "contract.js", "fetch-assets.js"}
+
+// firstPreviewBytes is what the browser fetched before the first preview of a Latin meme on a cold
+// load (the page, its scripts and styles, the worker and the module), counted as the brotli
+// files the local stack serves for them (dist/site/*.br; the file itself when it has none): the
+// page's own resource timing names what it loaded, workerFiles the worker's part. Images (the
+// chosen photo is read from disk, the icon is decoration) and the service worker's later
+// precaching are not counted.
+func firstPreviewBytes(b *browser) int64 {
+	b.t.Helper()
+	names := evalT[[]string](b, `(() => {
+	  const first = window.__mf.previews[0].frame;
+	  return performance.getEntriesByType('resource').filter((e) => e.responseEnd <= first)
+	    .map((e) => new URL(e.name)).filter((u) => u.origin === location.origin).map((u) => u.pathname.slice(1) || 'index.html');
+	})()`)
+	names = append(append(names, "index.html"), workerFiles...)
+	slices.Sort(names)
+	var total int64
+	for _, n := range slices.Compact(names) {
+		switch filepath.Ext(n) {
+		case ".html", ".js", ".css", ".wasm", ".json":
+		default:
+			continue
+		}
+		p := filepath.Join(siteDir, filepath.FromSlash(n))
+		st, err := os.Stat(p + ".br")
+		if err != nil {
+			if st, err = os.Stat(p); err != nil {
+				b.fatalf("the page loaded %s, which is not in %s: %v", n, siteDir, err)
+			}
+		}
+		b.t.Logf("first preview: %s %d bytes", n, st.Size())
+		total += st.Size()
+	}
+	return total
 }

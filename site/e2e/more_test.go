@@ -318,10 +318,22 @@ func TestServiceWorkerUpdate(t *testing.T) {
 	b := newBrowser(t, 1280, 900)
 	b.open(s.URL())
 	b.waitJS("the service worker", `navigator.serviceWorker.controller !== null`, 60*time.Second)
-	caches := func() []string { return evalT[[]string](b, `caches.keys()`) }
+	// The shell's caches, named for the build; the assets cache (fonts and emoji kept on first
+	// use, sw.js) is named for the assets' own hash and outlives a new build.
+	caches := func() []string {
+		return evalT[[]string](b, `caches.keys().then((k) => k.filter((n) => !n.startsWith('memeforge-assets-')))`)
+	}
 	first := caches()
 	if len(first) != 1 || !regexp.MustCompile(`^memeforge-[0-9a-f]{16}$`).MatchString(first[0]) {
 		b.fatalf("caches after the first visit: %v; want one memeforge-<16 hex>", first)
+	}
+	// A font used once: the page's fetch goes through the service worker, which keeps it.
+	if !evalT[bool](b, `fetch('fonts/NotoSansArabic-Bold.ttf').then((r) => r.ok)`) {
+		b.fatalf("fetching a font failed")
+	}
+	assets := evalT[[]string](b, `caches.keys().then((k) => k.filter((n) => n.startsWith('memeforge-assets-')))`)
+	if len(assets) != 1 || !regexp.MustCompile(`^memeforge-assets-[0-9a-f]{16}$`).MatchString(assets[0]) {
+		b.fatalf("assets caches after fetching a font: %v; want one memeforge-assets-<16 hex>", assets)
 	}
 	// A new build: same files, another version in sw.js (served uncompressed from now on).
 	sw := filepath.Join(dir, "sw.js")
@@ -337,9 +349,13 @@ func TestServiceWorkerUpdate(t *testing.T) {
 	os.Remove(sw + ".br")
 	os.Remove(sw + ".gz")
 	evalT[bool](b, `navigator.serviceWorker.getRegistration().then((r) => r.update()).then(() => true)`)
-	b.waitAsync("the old cache to go", fmt.Sprintf(`caches.keys().then((k) => k.length === 1 && k[0] === 'memeforge-%s')`, next), 60*time.Second)
+	b.waitAsync("the old cache to go", fmt.Sprintf(`caches.keys().then((k) => (k = k.filter((n) => !n.startsWith('memeforge-assets-')), k.length === 1 && k[0] === 'memeforge-%s'))`, next), 60*time.Second)
 	b.do(chromedp.Reload())
 	b.waitReady()
+	// The new build has the same fonts and emoji: what was used before is still there.
+	if !evalT[bool](b, fmt.Sprintf(`caches.open(%q).then((c) => c.match('fonts/NotoSansArabic-Bold.ttf')).then((r) => !!r)`, assets[0])) {
+		b.fatalf("after the update the assets cache %s lost the font used before", assets[0])
+	}
 }
 
 func copyDir(src, dst string) error {
@@ -362,7 +378,8 @@ func copyDir(src, dst string) error {
 
 // TestWorkerProtocol talks to worker.js directly, as render.js does (messages.d.ts): previews posted
 // at once are each answered, in order (the page coalesces them, not the worker); a caption in
-// another script makes the worker fetch the font the module names; a refused image comes back
+// another script with an emoji makes the worker fetch the font the module names and the emoji's
+// art, each once; a refused image comes back
 // with the module's error code.
 func TestWorkerProtocol(t *testing.T) {
 	s := startSite(t)
@@ -376,16 +393,18 @@ func TestWorkerProtocol(t *testing.T) {
 		Answered []int
 		Width    int
 		Fonts    []string
+		Emoji    []int
 		Missing  []string
 		Code     string
 	}
 	got := evalT[result](b, fmt.Sprintf(`(async () => {
 	  const w = new Worker('worker.js');
 	  const replies = new Map();
-	  const fonts = [];
+	  const fonts = [], emoji = [];
 	  const wait = (id) => new Promise((resolve) => replies.set(id, resolve));
 	  w.onmessage = (e) => {
 	    if (e.data.event === 'fonts' && e.data.loading) fonts.push(e.data.loading);
+	    if (e.data.event === 'emoji' && e.data.loading) emoji.push(e.data.loading);
 	    if (e.data.id && replies.has(e.data.id)) replies.get(e.data.id)(e.data);
 	  };
 	  const bytes = Uint8Array.from(atob(%q), (c) => c.charCodeAt(0));
@@ -393,16 +412,16 @@ func TestWorkerProtocol(t *testing.T) {
 	  const loaded = await wait(1);
 	  if (!loaded.ok) throw new Error(loaded.error.message);
 	  const box = (text) => JSON.stringify({ boxes: [{ text, x: 0.05, y: 0.05, w: 0.9, h: 0.2 }] });
-	  const out = { Answered: [], Width: 0, Fonts: fonts, Missing: [], Code: '' };
+	  const out = { Answered: [], Width: 0, Fonts: fonts, Emoji: emoji, Missing: [], Code: '' };
 	  const pending = [];
 	  for (let i = 0; i < 5; i++) {
 	    const id = 100 + i;
 	    pending.push(wait(id).then((m) => { if (!m.ok) throw new Error(m.error.message); out.Answered.push(i); out.Width = m.result.width; }));
-	    w.postMessage({ id, op: 'preview', spec: box(i < 4 ? 'edit ' + i : 'Жук'), width: 400, height: 300, have: 0 });
+	    w.postMessage({ id, op: 'preview', spec: box(i < 4 ? 'edit ' + i : 'Жук 🔥'), width: 400, height: 300, have: 0 });
 	  }
 	  await Promise.all(pending);
 	  const last = wait(200);
-	  w.postMessage({ id: 200, op: 'preview', spec: box('Жук'), width: 400, height: 300, have: 0 });
+	  w.postMessage({ id: 200, op: 'preview', spec: box('Жук 🔥'), width: 400, height: 300, have: 0 });
 	  out.Missing = (await last).result.missing;
 	  const bad = wait(300);
 	  w.postMessage({ id: 300, op: 'loadImage', bytes: new TextEncoder().encode('not an image') });
@@ -414,8 +433,8 @@ func TestWorkerProtocol(t *testing.T) {
 	if fmt.Sprint(got.Answered) != "[0 1 2 3 4]" || got.Width != 400 {
 		b.fatalf("answered %v (width %d); want every preview, in order", got.Answered, got.Width)
 	}
-	if fmt.Sprint(got.Fonts) != "[dejavu]" || len(got.Missing) != 0 {
-		b.fatalf("fetched fonts %q, missing %q; want dejavu fetched once and nothing missing", got.Fonts, got.Missing)
+	if fmt.Sprint(got.Fonts) != "[roboto-condensed]" || fmt.Sprint(got.Emoji) != "[1]" || len(got.Missing) != 0 {
+		b.fatalf("fetched fonts %q and emoji %v, missing %q; want roboto-condensed and one emoji fetched once and nothing missing", got.Fonts, got.Emoji, got.Missing)
 	}
 	if got.Code != "unsupported_format" {
 		b.fatalf("a text file as an image: code %q, want unsupported_format", got.Code)

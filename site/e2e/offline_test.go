@@ -3,6 +3,7 @@ package e2e
 import (
 	"image"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +18,7 @@ func TestOffline(t *testing.T) {
 	s, b := startEditing(t)
 	b.typeCaption(0, "Works offline")
 
-	// The service worker has installed (precached everything) and controls the page.
+	// The service worker has installed (precached the app shell) and controls the page.
 	b.waitJS("the service worker to control the page", `navigator.serviceWorker.controller !== null`, 60*time.Second)
 	cached := evalT[[]string](b, `(async () => {
 	  const names = await caches.keys();
@@ -25,7 +26,7 @@ func TestOffline(t *testing.T) {
 	  for (const n of names) for (const r of await (await caches.open(n)).keys()) out.push(n + ' ' + new URL(r.url).pathname);
 	  return out;
 	})()`)
-	for _, want := range []string{"/index.html", "/app.js", "/worker.js", "/wasm_exec.js", "/memeforge.wasm", "/fonts/DejaVuSans-Bold.ttf", "/fonts/DroidSansFallbackFull.ttf"} {
+	for _, want := range []string{"/index.html", "/app.js", "/worker.js", "/fetch-assets.js", "/wasm_exec.js", "/memeforge.wasm", "/contract.js"} {
 		found := false
 		for _, c := range cached {
 			found = found || strings.HasSuffix(c, " "+want)
@@ -36,6 +37,13 @@ func TestOffline(t *testing.T) {
 	}
 	if len(cached) > 0 && !strings.HasPrefix(cached[0], "memeforge-") {
 		b.fatalf("cache name %q is not versioned memeforge-<hash>", cached[0])
+	}
+	// Fonts and emoji art are fetched when a caption first needs them, never precached: a Latin
+	// caption needs none (Anton is in the module).
+	for _, c := range cached {
+		if strings.Contains(c, " /fonts/") || strings.Contains(c, " /emoji/") {
+			b.fatalf("%s is cached after a Latin caption; fonts and emoji are fetched only when needed", c)
+		}
 	}
 
 	// Really offline: the server is gone, whatever the browser build does with the emulation;
@@ -97,4 +105,44 @@ func TestOffline(t *testing.T) {
 			b.fatalf("publishing offline lost the caption: %q", got)
 		}
 	})
+}
+
+// TestOfflineAfterFirstUse: fonts and emoji art are not precached, but what a caption has used
+// once keeps working offline. Type Cyrillic, Arabic and emoji online (the page fetches Roboto
+// Condensed, Noto Sans Arabic and the emoji's art), stop the server, go offline and reload: the
+// captions come back drawn from the service worker's assets cache, pixel for pixel as before,
+// with nothing listed missing.
+func TestOfflineAfterFirstUse(t *testing.T) {
+	s, b := startEditing(t)
+	b.waitJS("the service worker to control the page", `navigator.serviceWorker.controller !== null`, 60*time.Second)
+	b.typeCaption(0, "Привет мир")
+	b.typeCaption(1, "مرحبا بالعالم 🔥👍🏽")
+	want := []string{"emoji/1f44d-1f3fd.svg", "emoji/1f525.svg", "fonts/NotoSansArabic-Bold.ttf", "fonts/RobotoCondensed-Black.ttf"}
+	b.waitAsync("the fonts and emoji in the assets cache", `caches.keys().then(async (ns) => {
+	  let n = 0;
+	  for (const c of ns.filter((c) => c.startsWith('memeforge-assets-'))) n += (await (await caches.open(c)).keys()).length;
+	  return n >= 4;
+	})`, 30*time.Second)
+	if got := b.assetsCached(); !slices.Equal(got, want) {
+		b.fatalf("assets cache holds %v; want %v", got, want)
+	}
+	b.settle(500 * time.Millisecond)
+	if msg := b.text("#glyph-msg"); msg != "" {
+		b.fatalf("online, the page says %q", msg)
+	}
+	online := b.canvas()
+
+	if err := s.Stop(); err != nil {
+		b.fatalf("stop the local stack: %v", err)
+	}
+	b.offline(true)
+	b.reloadRestored()
+	b.settle(500 * time.Millisecond)
+	if msg := b.text("#glyph-msg"); msg != "" {
+		b.fatalf("offline after a reload, the page says %q", msg)
+	}
+	offline := b.canvas()
+	if c, tot := diffCount(t, online, offline, 0, 1); c != 0 {
+		b.fatalf("offline after a reload %d of %d pixels differ from the preview online", c, tot)
+	}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // TestScreenshots opens the page as a person would, at a desktop width and a phone width, light
-// and dark, empty and with a meme, and writes full-page screenshots into test-output/ to look at.
+// and dark, empty, with a meme, and with captions in Arabic, Hindi and emoji, and writes full-page screenshots into test-output/ to look at.
 // It fails if the page scrolls sideways (nothing may be wider than the screen).
 func TestScreenshots(t *testing.T) {
 	s := startSite(t)
@@ -35,6 +35,17 @@ func TestScreenshots(t *testing.T) {
 				if w := evalT[int](b, `document.documentElement.scrollWidth`); w > vp.width {
 					b.fatalf("the page is %d px wide in a %d px window: it scrolls sideways", w, vp.width)
 				}
+				// Other scripts and colour emoji, with the outline around both: the fonts and the
+				// emoji art are fetched first, so wait for the message to clear.
+				b.typeCaption(0, "مرحبا بالعالم 🔥😂")
+				b.pickCaption(1, "👍🏽 नमस्ते 👨‍👩‍👧 🇺🇦")
+				b.waitDrawn("👍🏽 नमस्ते 👨‍👩‍👧 🇺🇦")
+				b.do(chromedp.Evaluate[chromedp.Void](`document.activeElement.blur()`))
+				b.settle(600 * time.Millisecond)
+				if msg := b.text("#glyph-msg"); msg != "" {
+					b.fatalf("the page says %q", msg)
+				}
+				b.screenshot(fmt.Sprintf("site-%s-%s-scripts.png", vp.name, scheme))
 			})
 		}
 	}
