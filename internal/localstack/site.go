@@ -19,6 +19,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/memeforge/memeforge/internal/contenttype"
+	"github.com/memeforge/memeforge/signer"
 )
 
 func newLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
@@ -27,7 +28,9 @@ func newLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w
 func (s *Stack) routes(sign http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/sign", sign)
-	mux.Handle("/api/status", sign) // the same handler answers the upload status query
+	mux.Handle("/api/status", sign)         // the same handler answers the upload status query
+	mux.Handle(signer.MemesAPIPrefix, sign) // DELETE /api/memes/<id>
+	mux.Handle(signer.SharePrefix, sign)    // GET /m/<id>: the share page, as CloudFront routes it to the API
 	mux.Handle(EventsPath, s.events)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
