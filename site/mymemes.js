@@ -16,9 +16,13 @@ const KEY = 'my-memes';
 
 /** @returns {Promise<MyMeme[]>} */
 export async function list() {
-  const l = await store.get(KEY);
-  return Array.isArray(l) ? l : [];
+  const v = await store.get(KEY);
+  return v && Array.isArray(v.items) ? v.items : [];
 }
+
+// storage.js stores objects (it copies a value's own fields), so the list is one field of one.
+/** @param {MyMeme[]} items */
+const save = (items) => store.put(KEY, { items });
 
 /** @type {(() => void) | null} */
 let rerender = null;
@@ -27,7 +31,7 @@ let rerender = null;
 export async function add(m) {
   const l = await list();
   if (!l.some((x) => x.id === m.id)) l.unshift(m);
-  await store.put(KEY, l);
+  await save(l);
   if (rerender) rerender();
 }
 
@@ -57,7 +61,7 @@ export async function remove(signPath, m) {
     if (r.status === 403) throw new Error('The server refused: this browser no longer holds the right to delete that meme.');
     throw new Error(`The server couldn't delete the meme: ${json && json.error && json.error.message ? json.error.message : `HTTP ${r.status}`}.`);
   }
-  await store.put(KEY, (await list()).filter((x) => x.id !== m.id));
+  await save((await list()).filter((x) => x.id !== m.id));
   if (rerender) rerender();
 }
 
