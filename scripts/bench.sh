@@ -24,6 +24,8 @@ for target in native wasm; do
   "${run[@]}" go test -run '^$' -bench '^BenchmarkDraw$' -benchtime 1000x ./wasm/emoji 2>"$log" | fmt $target || { cat "$log" >&2; exit 1; }
 done
 go run ./scripts/precompress -sizes wasm_module dist/memeforge.wasm
+# Bytes before the first preview of a Latin meme (module + page + scripts + styles, brotli).
+go test -count=1 -run '^TestModuleSize$' -v ./wasm 2>"$log" | grep '^first_preview_bytes' || { cat "$log" >&2; exit 1; }
 scripts/bench-signer.sh
 # Upload finished -> the check published it -> /api/status says public, on the local stack.
 go test -count=1 -run '^$' -bench '^BenchmarkUploadToLive$' -benchtime 100x ./internal/localstack 2>"$log" | grep '^upload_to_live_' || { cat "$log" >&2; exit 1; }

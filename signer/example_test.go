@@ -41,7 +41,7 @@ func ExampleSigner_Sign() {
 	fmt.Println(slices.Sorted(maps.Keys(resp.Fields)))
 	// Output:
 	// https://memeforge-example.s3.eu-west-1.amazonaws.com
-	// memes/2026/01/02/00000000000000000000000000000000.png
+	// incoming/memes/2026/01/02/00000000000000000000000000000000.png
 	// https://d111111abcdef8.cloudfront.net/memes/2026/01/02/00000000000000000000000000000000.png
 	// 2026-01-02T03:09:05Z
 	// [Content-Type X-Amz-Algorithm X-Amz-Credential X-Amz-Date X-Amz-Signature key policy x-amz-server-side-encryption]

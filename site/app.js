@@ -402,9 +402,22 @@ function fileName(format) {
 async function renderFinal(format) {
   const rs = renderSpec(state.spec);
   const t0 = performance.now();
-  const r = await renderer.call('final', { spec: rs.json, format, quality: state.quality / 100 });
+  const reply = await renderer.call('final', { spec: rs.json, format, quality: state.quality / 100 });
+  const blob = reply.blob ?? await encodeOnPage(/** @type {Uint8ClampedArray<ArrayBuffer>} */ (reply.pixels), reply.width, reply.height, reply.type, state.quality / 100);
+  const r = { ...reply, blob };
   instrument.emit('final', { format, width: r.width, height: r.height, size: r.blob.size, renderMs: r.renderMs, encodeMs: r.encodeMs, totalMs: performance.now() - t0 });
   return r;
+}
+
+/** The worker had no OffscreenCanvas: encode its pixels with a canvas of the page.
+ *  @param {Uint8ClampedArray<ArrayBuffer>} pixels @param {number} width @param {number} height
+ *  @param {string} type @param {number} quality @returns {Promise<Blob>} */
+function encodeOnPage(pixels, width, height, type, quality) {
+  const c = document.createElement('canvas');
+  c.width = width;
+  c.height = height;
+  /** @type {CanvasRenderingContext2D} */ (c.getContext('2d')).putImageData(new ImageData(pixels, width, height), 0, 0);
+  return new Promise((resolve, reject) => c.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the image'))), type, quality));
 }
 
 /** @param {unknown} err */

@@ -78,7 +78,9 @@ export const spec = /** @type {const} */ ({
     "outline",
     "outlineWidth",
     "transform",
-    "rotation"
+    "rotation",
+    "background",
+    "shadow"
   ],
   "maxBoxes": 20,
   "maxFontBytes": 31457280,

@@ -57,6 +57,10 @@ export interface CaptionBox {
   transform?: "upper" | "none";
   /** degrees clockwise about the box centre */
   rotation?: number;
+  /** a label: a box of this colour ("#rrggbbaa" for translucent) behind the lines; absent: none */
+  background?: string;
+  /** a hard shadow of this colour, down and right of the text; absent: none */
+  shadow?: string;
 }
 
 export interface ImageInfo {
@@ -148,12 +152,9 @@ export interface Memeforge {
   renderPreview(specJSON: string, width: number, height: number, have?: number): Promise<PreviewResult>;
   /** Renders at the image's full (oriented) resolution. */
   renderFinal(specJSON: string): Promise<RenderResult>;
-  /** Renders at full resolution and encodes with Go's encoder; quality 1-100 for "jpeg"
-   *  (ignored for "png"). The site prefers canvas convertToBlob on renderFinal's pixels: faster. */
-  encode(specJSON: string, format: "png" | "jpeg", quality: number): Promise<Uint8Array<ArrayBuffer>>;
   /** Decodes every frame of a GIF and makes it the image (limits are checked from the file's blocks
    *  before decoding: 2000 frames, 200 megapixels as frames x screen, 50 megapixels a frame; a rejection
-   *  carries err.code). renderPreview/renderFinal/encode then draw on its first frame.
+   *  carries err.code). renderPreview/renderFinal then draw on its first frame.
    *  The page plays it by asking for renderAnimationFrame(spec, i, w, h) every delays[i] ms. */
   loadAnimation(bytes: Uint8Array): Promise<AnimationInfo>;
   /** Frame i (0-based, as shown: disposal and transparency applied) scaled to width x height with the

@@ -32,7 +32,10 @@ export interface PreviewReply {
 }
 
 export interface FinalReply {
-  blob: Blob;
+  /** the encoded meme; absent when the worker has no OffscreenCanvas, and pixels come instead for
+   *  the page to encode with its own canvas */
+  blob?: Blob;
+  pixels?: Uint8ClampedArray<ArrayBuffer>;
   type: "image/png" | "image/jpeg";
   width: number;
   height: number;

@@ -7,7 +7,8 @@
 import { spec as rules } from './contract.js';
 
 /** @typedef {import('./memeforge').CaptionBox} CaptionBox */
-/** A box as the editor keeps it: every field present. @typedef {Required<CaptionBox>} Box */
+/** A box as the editor keeps it: every field present but the optional styles (label background, shadow).
+ *  @typedef {Required<Omit<CaptionBox, 'background' | 'shadow'>> & Pick<CaptionBox, 'background' | 'shadow'>} Box */
 /** @typedef {{ boxes: Box[] }} EditorSpec */
 
 export const MAX_BOXES = rules.maxBoxes;

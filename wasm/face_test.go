@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -26,13 +27,24 @@ import (
 	"github.com/memeforge/memeforge/wasm/meme"
 )
 
-// maxBrotli is the module's download budget. Before shaping the module was
-// 4.645 MB raw, 0.988 MB brotli (budget 1.0 MB); linking go-text's font
-// parser, HarfBuzz port, bidi and UAX #14 segmenter (and dropping
-// x/image/font/sfnt, so one font parser) made it 7.833 MB raw, 1.532 MB
-// brotli. The cap is that plus 2 %: issue 10's budget for module, JS, CSS
-// and HTML together is 1.6 MB.
-const maxBrotli = 1_563_000
+// maxBrotli guards the module's download size against growth nobody chose.
+// History (brotli): 0.988 MB before shaping; 1.532 MB with go-text's font
+// parser, HarfBuzz port, bidi and UAX #14 segmenter (x/image/font/sfnt
+// dropped, so one font parser); then GIF decode/compose/encode (+30 KB),
+// colour emoji (SVG parser and rasterizer, UTS #51 tables: +54 KB), canvas
+// formats (+21 KB), the Go contract and error table (+8 KB) and metadata
+// stripping (+3 KB) made 1.667 MB; dropping Go's PNG/JPEG encoders from the
+// module (the browser encodes, and a page without OffscreenCanvas encodes
+// with its own canvas) made it 1.627 MB. The cap is that plus 1 %. Issue
+// 10's target for module + JS + CSS + HTML is 1.6 MB: NOT met (see
+// first_preview_bytes below and README). Most of the module is go-text's
+// generated OpenType table parsers (0.9 MB of 5.3 MB of code).
+const maxBrotli = 1_643_000
+
+// firstPreviewFiles are what the browser fetches, besides the module, before
+// the first preview of a Latin meme: the page, its scripts and styles, the
+// worker and Go's wasm_exec.js (the service worker registers after).
+var firstPreviewFiles = []string{"../site/index.html", "../site/*.css", "../site/*.js"}
 
 var (
 	buildOnce sync.Once
@@ -79,6 +91,30 @@ func TestModuleSize(t *testing.T) {
 	bw.Write(raw)
 	bw.Close()
 	fmt.Printf("wasm_module_raw %d bytes\nwasm_module_gzip %d bytes\nwasm_module_brotli %d bytes\n", len(raw), gz.Len(), br.Len())
+	shell := 0
+	files := []string{filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js")}
+	for _, pat := range firstPreviewFiles {
+		m, _ := filepath.Glob(pat)
+		files = append(files, m...)
+	}
+	for _, f := range files {
+		if filepath.Base(f) == "sw.js" {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		w := brotli.NewWriterLevel(&b, brotli.BestCompression)
+		w.Write(data)
+		w.Close()
+		shell += b.Len()
+	}
+	if shell < 10_000 {
+		t.Fatalf("the page's files are only %d bytes brotli: globs %q found %d files", shell, firstPreviewFiles, len(files))
+	}
+	fmt.Printf("first_preview_bytes %d bytes\n", br.Len()+shell)
 	if br.Len() > maxBrotli {
 		t.Errorf("module is %d bytes brotli, over the %d byte budget", br.Len(), maxBrotli)
 	}

@@ -49,7 +49,6 @@ func main() {
 		"addFont":       f.addFont,
 		"renderPreview": f.renderPreview,
 		"renderFinal":   f.renderFinal,
-		"encode":        f.encode,
 		"missingGlyphs": f.missingGlyphs,
 		"fontsNeeded":   f.fontsNeeded,
 		"emojiNeeded":   f.emojiNeeded,
@@ -330,43 +329,6 @@ func (f *face) renderFinal(args []js.Value) (func() (any, error), error) {
 			return nil, err
 		}
 		return f.result(img, res), nil
-	}, nil
-}
-
-func (f *face) encode(args []js.Value) (func() (any, error), error) {
-	if err := argc(args, 3); err != nil {
-		return nil, err
-	}
-	spec, err := specArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	format, err := stringArg(args, 1, "format")
-	if err != nil {
-		return nil, err
-	}
-	if format != "png" && format != "jpeg" {
-		return nil, fmt.Errorf("format: want \"png\" or \"jpeg\", got %q", format)
-	}
-	q := args[2]
-	if q.Type() != js.TypeNumber || q.Float() != math.Trunc(q.Float()) || q.Float() < 0 || q.Float() > 100 {
-		return nil, fmt.Errorf("quality: want an integer 0-100 (1-100 for jpeg), got %s", describe(q))
-	}
-	quality := q.Int()
-	return func() (any, error) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		img, _, err := f.r.Final(spec)
-		if err != nil {
-			return nil, err
-		}
-		f.enc.Reset()
-		if err := imgio.Encode(&f.enc, img, format, quality); err != nil {
-			return nil, err
-		}
-		out := js.Global().Get("Uint8Array").New(f.enc.Len())
-		js.CopyBytesToJS(out, f.enc.Bytes())
-		return out, nil
 	}, nil
 }
 

@@ -47,7 +47,8 @@ func generate() ([]byte, error) {
 	var fields []string
 	t := reflect.TypeFor[meme.Box]()
 	for i := range t.NumField() {
-		fields = append(fields, t.Field(i).Tag.Get("json"))
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		fields = append(fields, name)
 	}
 	codes := meme.Codes()
 	quoted := make([]string, len(codes))

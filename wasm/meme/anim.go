@@ -96,7 +96,8 @@ func (r *Renderer) EncodeGIF(w io.Writer, spec Spec) (Result, error) {
 // compresses as it did; caption fill and outline colours get palette
 // entries of their own (unused entries are reused, then new ones added);
 // only anti-aliased caption edges take the nearest palette colour, and
-// nothing is dithered. Frames cover only what changed since the frame
+// nothing is dithered. When the source has a global table, the caption
+// colours go into it once, so frames drawn from it need no local table. Frames cover only what changed since the frame
 // before, with the transparent index for pixels that stay.
 //
 // GIF pixels are opaque or transparent: where a caption edge lies over a
@@ -141,16 +142,30 @@ type gifEncoder struct {
 	mask    []bool
 	solids  []uint32 // opaque caption colours: fill and outline
 	isSolid map[uint32]bool
+	// global is the output's global colour table (pixel words) when the
+	// source has one: its colours with the caption solids it lacks.
+	// onGlobal[i] says frame i draws from the source's global table, so
+	// its output frame starts from global and, while it needs no other
+	// colour, is written without a local table.
+	global   []uint32
+	onGlobal []bool
 
 	shown, target, prevTarget *image.RGBA
-	saved                     []uint32 // under the last frame, for DisposalPrevious
-	disturbed                 image.Rectangle
+	// meant is, for each shown pixel, the target colour it was written
+	// for: the colour itself, or for an anti-aliased caption edge the exact
+	// colour its nearest palette entry stands for. A pixel a disposal puts
+	// back as it was needs no rewrite, edges included.
+	meant      []uint32
+	saved      []uint32 // under the last frame, for DisposalPrevious
+	savedMeant []uint32
+	disturbed  image.Rectangle
 }
 
 func encodeGIF(w io.Writer, a *imgio.Animation, caps []*caption) error {
 	e := &gifEncoder{a: a, screen: image.Rect(0, 0, a.Width, a.Height), caps: caps, isSolid: map[uint32]bool{}}
 	e.prepareCaptions()
 	e.shown = image.NewRGBA(e.screen)
+	e.meant = make([]uint32, len(e.shown.Pix)/4)
 	e.target = image.NewRGBA(e.screen)
 	e.prevTarget = image.NewRGBA(e.screen)
 	comp := a.NewComposer()
@@ -162,11 +177,8 @@ func encodeGIF(w io.Writer, a *imgio.Animation, caps []*caption) error {
 		Config:    image.Config{Width: a.Width, Height: a.Height},
 	}
 	if a.Global != nil {
-		p := make(color.Palette, len(a.Global)/3)
-		for i := range p {
-			p[i] = color.RGBA{a.Global[3*i], a.Global[3*i+1], a.Global[3*i+2], 0xff}
-		}
-		g.Config.ColorModel = p
+		e.extendGlobal()
+		g.Config.ColorModel = toPalette(e.global, -1)
 		g.BackgroundIndex = a.BackgroundIndex
 	}
 	for i := range a.Frames {
@@ -211,6 +223,103 @@ func (e *gifEncoder) prepareCaptions() {
 			}
 		}
 	}
+}
+
+// extendGlobal sets e.global and e.onGlobal. A caption solid missing
+// from the source's global table takes an entry that no frame drawing from
+// it uses (nor the background index), else is added at the end while the
+// table has fewer than 256 entries. Image/gif writes a frame without a
+// local table when its palette matches the global table's bytes, the
+// transparent entry aside, so any entry a frame leaves unused can be its
+// transparent index: no entry needs reserving for that.
+func (e *gifEncoder) extendGlobal() {
+	g := e.a.Global
+	e.global = make([]uint32, len(g)/3)
+	for k := range e.global {
+		e.global[k] = opaque | uint32(g[3*k+2])<<16 | uint32(g[3*k+1])<<8 | uint32(g[3*k])
+	}
+	e.onGlobal = make([]bool, len(e.a.Frames))
+	// taken: drawn with, or transparent, in some frame on the table.
+	var taken, transparent [256]bool
+	if int(e.a.BackgroundIndex) < len(e.global) {
+		taken[e.a.BackgroundIndex] = true
+	}
+	for i, f := range e.a.Frames {
+		if !e.drawsFromGlobal(f) {
+			continue
+		}
+		e.onGlobal[i] = true
+		var seen [256]bool
+		for y := f.Rect.Min.Y; y < f.Rect.Max.Y; y++ {
+			for _, v := range f.Pix[f.PixOffset(f.Rect.Min.X, y):][:f.Rect.Dx()] {
+				seen[v] = true
+			}
+		}
+		for k, c := range f.Palette {
+			if _, _, _, a := c.RGBA(); a == 0 {
+				seen[k], transparent[k] = true, true
+			}
+		}
+		for k, s := range seen {
+			taken[k] = taken[k] || s
+		}
+	}
+	has := func(c uint32) bool {
+		for k, v := range e.global {
+			if v == c && !transparent[k] {
+				taken[k] = true
+				return true
+			}
+		}
+		return false
+	}
+	free := 0
+	for _, c := range e.solids {
+		if has(c) {
+			continue
+		}
+		for free < len(e.global) && taken[free] {
+			free++
+		}
+		switch {
+		case free < len(e.global):
+			e.global[free] = c
+			taken[free] = true
+		case len(e.global) < 256:
+			e.global = append(e.global, c)
+			taken[len(e.global)-1] = true
+		}
+	}
+}
+
+// drawsFromGlobal says f's palette is the source's global table, as
+// image/gif decodes it (with the transparent entry's alpha zeroed).
+func (e *gifEncoder) drawsFromGlobal(f *image.Paletted) bool {
+	g := e.a.Global
+	if len(f.Palette) != len(g)/3 {
+		return false
+	}
+	for k, c := range f.Palette {
+		r, gr, b, a := c.RGBA()
+		if a != 0 && (uint8(r>>8) != g[3*k] || uint8(gr>>8) != g[3*k+1] || uint8(b>>8) != g[3*k+2]) {
+			return false
+		}
+	}
+	return true
+}
+
+// toPalette is the palette of pixel words p, entry ti (if >= 0)
+// transparent.
+func toPalette(p []uint32, ti int) color.Palette {
+	out := make(color.Palette, len(p))
+	for k, c := range p {
+		if k == ti {
+			out[k] = color.RGBA{}
+		} else {
+			out[k] = color.RGBA{uint8(c), uint8(c >> 8), uint8(c >> 16), 0xff}
+		}
+	}
+	return out
 }
 
 // paintCaptions draws the captions over the target frame and makes their
@@ -274,6 +383,7 @@ func (e *gifEncoder) frame(i int) *image.Paletted {
 	srcRect := src.Rect.Intersect(e.screen)
 	W := e.screen.Dx()
 	shown, target, prev := words(e.shown.Pix), words(e.target.Pix), words(e.prevTarget.Pix)
+	meant := e.meant
 
 	// The pixels to look at: what this frame draws, and what the previous
 	// frame's disposal may have changed. Everything else shows the same
@@ -284,7 +394,7 @@ func (e *gifEncoder) frame(i int) *image.Paletted {
 	}
 	needs := func(x, y int) bool {
 		k := y*W + x
-		if shown[k] == target[k] {
+		if meant[k] == target[k] {
 			return false
 		}
 		return i == 0 || target[k] != prev[k] || (image.Point{x, y}).In(e.disturbed)
@@ -348,15 +458,23 @@ func (e *gifEncoder) frame(i int) *image.Paletted {
 		}
 	}
 
-	// The palette: the source frame's, with the colours the plan needs.
+	// The palette: the output's global table for a frame on the source's,
+	// else the source frame's own, with the colours the plan needs.
 	var pal [256]uint32
 	n := len(src.Palette)
-	for k, c := range src.Palette {
-		r, g, b, a := c.RGBA()
-		if a == 0 {
-			continue
+	if e.onGlobal != nil && e.onGlobal[i] {
+		n = copy(pal[:], e.global)
+		if srcTI >= 0 {
+			pal[srcTI] = 0
 		}
-		pal[k] = opaque | (b>>8)<<16 | (g>>8)<<8 | r>>8
+	} else {
+		for k, c := range src.Palette {
+			r, g, b, a := c.RGBA()
+			if a == 0 {
+				continue
+			}
+			pal[k] = opaque | (b>>8)<<16 | (g>>8)<<8 | r>>8
+		}
 	}
 	ti := srcTI
 	free := 0 // the next palette slot to try
@@ -458,44 +576,49 @@ func (e *gifEncoder) frame(i int) *image.Paletted {
 			out.Pix[k] = lookup(uint32(p))
 		}
 	}
-	n = max(n, 1)
-	out.Palette = make(color.Palette, n)
-	for k := range n {
-		c := pal[k]
-		if k == ti {
-			out.Palette[k] = color.RGBA{}
-		} else {
-			out.Palette[k] = color.RGBA{uint8(c), uint8(c >> 8), uint8(c >> 16), 0xff}
-		}
+	// Entries past the last one written are left off: a shorter table
+	// means narrower LZW codes, and still matches the global one.
+	last := ti
+	for _, v := range out.Pix {
+		last = max(last, int(v))
 	}
+	n = max(last+1, 1)
+	out.Palette = toPalette(pal[:n], ti)
 
 	// What a decoder now shows, and what this frame's disposal leaves.
 	if disposal == imgio.DisposalPrevious {
-		e.saved = e.saved[:0]
+		e.saved, e.savedMeant = e.saved[:0], e.savedMeant[:0]
 		for y := rect.Min.Y; y < rect.Max.Y; y++ {
 			e.saved = append(e.saved, shown[y*W+rect.Min.X:][:rect.Dx()]...)
+			e.savedMeant = append(e.savedMeant, meant[y*W+rect.Min.X:][:rect.Dx()]...)
 		}
 	}
 	for k, v := range out.Pix {
 		if int(v) == ti {
 			continue
 		}
-		c := pal[v]
-		if int(v) >= n {
-			c = 0
+		s := (rect.Min.Y+k/rect.Dx())*W + rect.Min.X + k%rect.Dx()
+		switch c := pal[v]; {
+		case plans[k] != planKeep:
+			meant[s] = target[s]
+		case c != shown[s]:
+			// Kept without a transparent index, as the nearest colour.
+			meant[s] = c
 		}
-		shown[(rect.Min.Y+k/rect.Dx())*W+rect.Min.X+k%rect.Dx()] = c
+		shown[s] = pal[v]
 	}
 	e.disturbed = image.Rectangle{}
 	switch disposal {
 	case imgio.DisposalBackground:
 		for y := rect.Min.Y; y < rect.Max.Y; y++ {
 			clear(shown[y*W+rect.Min.X:][:rect.Dx()])
+			clear(meant[y*W+rect.Min.X:][:rect.Dx()])
 		}
 		e.disturbed = rect
 	case imgio.DisposalPrevious:
 		for y := rect.Min.Y; y < rect.Max.Y; y++ {
 			copy(shown[y*W+rect.Min.X:][:rect.Dx()], e.saved[(y-rect.Min.Y)*rect.Dx():])
+			copy(meant[y*W+rect.Min.X:][:rect.Dx()], e.savedMeant[(y-rect.Min.Y)*rect.Dx():])
 		}
 		e.disturbed = rect
 	}

@@ -199,7 +199,7 @@ func TestGIFHashes(t *testing.T) {
 	}
 	b, err := os.ReadFile(gifHashFile)
 	if err != nil {
-		t.Fatalf("%v (generate with go test -run TestGIFHashes -gen)", err)
+		t.Fatalf("%v (generate with go test ./wasm/meme -run TestGIFHashes -update)", err)
 	}
 	var want map[string]string
 	if err := json.Unmarshal(b, &want); err != nil {

@@ -42,7 +42,7 @@ const spec = env.SPEC;
 await check("ExposesOneObjectWithVersion", async () => {
   assert(typeof mf === "object", "no memeforge global");
   assert(typeof mf.version === "string" && mf.version.length > 0, "version");
-  for (const m of ["loadImage", "addFont", "renderPreview", "renderFinal", "encode", "missingGlyphs", "fontsNeeded", "emojiNeeded", "addEmoji", "stripMetadata"])
+  for (const m of ["loadImage", "addFont", "renderPreview", "renderFinal", "missingGlyphs", "fontsNeeded", "emojiNeeded", "addEmoji", "stripMetadata"])
     assert(typeof mf[m] === "function", m);
 });
 await check("SignalsReady", async () => {
@@ -114,12 +114,6 @@ await check("RenderFinalSamePixelsAsNative", async () => {
   const r = await mf.renderFinal(spec);
   assert(r.width === 320 && r.height === 240, "size");
   assert(sha(r.pixels) === env.FINAL_SHA256, "final pixels differ from the native render");
-});
-await check("EncodePNGAndJPEG", async () => {
-  const p = await mf.encode(spec, "png", 0);
-  assert(p instanceof Uint8Array && p[0] === 0x89 && p[1] === 0x50, "png signature");
-  const j = await mf.encode(spec, "jpeg", 80);
-  assert(j[0] === 0xff && j[1] === 0xd8, "jpeg signature");
 });
 await check("StripMetadata", async () => {
   // The test PNG plus a tEXt chunk after IHDR: stripping gives back the PNG as it was.
@@ -222,8 +216,6 @@ const bad = [
   ["PreviewHaveString", () => mf.renderPreview(spec, 10, 10, "3"), "have: want a frame number", "bad_argument"],
   ["PreviewFiveArgs", () => mf.renderPreview(spec, 10, 10, 1, 2), "want 3 or 4 arguments", "bad_argument"],
   ["PreviewUnknownFont", () => mf.renderPreview('{"boxes":[{"text":"a","x":0,"y":0,"w":1,"h":1,"font":"comic"}]}', 10, 10), 'font "comic" is not loaded', "font_not_loaded"],
-  ["EncodeBadFormat", () => mf.encode(spec, "bmp", 1), "format", "bad_argument"],
-  ["EncodeBadQuality", () => mf.encode(spec, "jpeg", 101), "quality", "bad_argument"],
   ["FontsNeededUnknownFont", () => mf.fontsNeeded('{"boxes":[{"text":"a","x":0,"y":0,"w":1,"h":1,"font":"comic"}]}'), 'font "comic" is not loaded', "font_not_loaded"],
   ["MissingGlyphsNull", () => mf.missingGlyphs(null), "want a string", "bad_argument"],
 ];
