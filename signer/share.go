@@ -1,12 +1,11 @@
 package signer
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"html/template"
+	"html"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,7 +14,7 @@ import (
 )
 
 // The share page is written from the id alone: the key it names, the size the check stored and
-// the alt text the signer pinned (checked again, escaped by html/template). Nothing a user
+// the alt text the signer pinned (checked again, escaped on output). Nothing a user
 // wrote is served as markup.
 
 // GenericAlt is the image's alt text when the meme carries none.
@@ -36,57 +35,60 @@ var ShareCSP = func() string {
 // ShareCacheControl lets the CDN keep a share page for an hour; Delete invalidates it.
 const ShareCacheControl = "public, max-age=3600"
 
-var sharePage = template.Must(template.New("share").Parse(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="strict-origin-when-cross-origin">
-<title>{{.Title}}</title>
-{{- if .Found}}
-<meta property="og:type" content="website">
-<meta property="og:site_name" content="memeforge">
-<meta property="og:title" content="{{.Title}}">
-<meta property="og:url" content="{{.PageURL}}">
-<meta property="og:image" content="{{.ImageURL}}">
-<meta property="og:image:type" content="{{.Type}}">
-{{- if .Width}}
-<meta property="og:image:width" content="{{.Width}}">
-<meta property="og:image:height" content="{{.Height}}">
-{{- end}}
-<meta property="og:image:alt" content="{{.Alt}}">
-<meta name="twitter:card" content="summary_large_image">
-<meta name="twitter:title" content="{{.Title}}">
-<meta name="twitter:image" content="{{.ImageURL}}">
-<meta name="twitter:image:alt" content="{{.Alt}}">
-{{- end}}
-<style>{{.Style}}</style>
-</head>
-<body>
-<main>
-{{- if .Found}}
-<img src="{{.ImagePath}}" alt="{{.Alt}}"{{if .Width}} width="{{.Width}}" height="{{.Height}}"{{end}}>
-{{- else}}
-<h1>This meme is gone</h1>
-<p>It was deleted, or the link is wrong.</p>
-{{- end}}
-<p><a href="/">Make your own meme</a></p>
-</main>
-</body>
-</html>
-`))
-
 type shareData struct {
 	Found                                          bool
 	Title, PageURL, ImageURL, ImagePath, Type, Alt string
 	Width, Height                                  int
-	Style                                          template.CSS
+}
+
+// render writes the page. Every value goes through html.EscapeString (all are in double-quoted
+// attributes or text). Not html/template: its reflection keeps every exported method of every
+// type in the binary alive, which doubled the Lambda zip (6.6 MB against 3.8 MB).
+func (d shareData) render() []byte {
+	e := html.EscapeString
+	var b strings.Builder
+	b.WriteString("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n" +
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n" +
+		"<meta name=\"referrer\" content=\"strict-origin-when-cross-origin\">\n")
+	b.WriteString("<title>" + e(d.Title) + "</title>\n")
+	meta := func(attr, name, content string) {
+		b.WriteString("<meta " + attr + "=\"" + name + "\" content=\"" + e(content) + "\">\n")
+	}
+	if d.Found {
+		meta("property", "og:type", "website")
+		meta("property", "og:site_name", "memeforge")
+		meta("property", "og:title", d.Title)
+		meta("property", "og:url", d.PageURL)
+		meta("property", "og:image", d.ImageURL)
+		meta("property", "og:image:type", d.Type)
+		if d.Width > 0 {
+			meta("property", "og:image:width", strconv.Itoa(d.Width))
+			meta("property", "og:image:height", strconv.Itoa(d.Height))
+		}
+		meta("property", "og:image:alt", d.Alt)
+		meta("name", "twitter:card", "summary_large_image")
+		meta("name", "twitter:title", d.Title)
+		meta("name", "twitter:image", d.ImageURL)
+		meta("name", "twitter:image:alt", d.Alt)
+	}
+	b.WriteString("<style>" + shareStyle + "</style>\n</head>\n<body>\n<main>\n")
+	if d.Found {
+		b.WriteString("<img src=\"" + e(d.ImagePath) + "\" alt=\"" + e(d.Alt) + "\"")
+		if d.Width > 0 {
+			b.WriteString(" width=\"" + strconv.Itoa(d.Width) + "\" height=\"" + strconv.Itoa(d.Height) + "\"")
+		}
+		b.WriteString(">\n")
+	} else {
+		b.WriteString("<h1>This meme is gone</h1>\n<p>It was deleted, or the link is wrong.</p>\n")
+	}
+	b.WriteString("<p><a href=\"/\">Make your own meme</a></p>\n</main>\n</body>\n</html>\n")
+	return []byte(b.String())
 }
 
 // SharePage writes the share page of meme id: 200 with its tags, or 404 when id is not a meme
 // id or the meme is not (or no longer) published.
 func (s *Signer) SharePage(ctx context.Context, id string) (int, []byte, error) {
-	d := shareData{Title: "memeforge", Style: template.CSS(shareStyle)}
+	d := shareData{Title: "memeforge"}
 	status := http.StatusNotFound
 	if key, ok := MemeKey(id); ok {
 		head, err := s.check.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.cfg.Bucket, Key: &key})
@@ -111,9 +113,5 @@ func (s *Signer) SharePage(ctx context.Context, id string) (int, []byte, error) 
 			return 0, nil, fmt.Errorf("signer: share: head %s: %w", key, err)
 		}
 	}
-	var b bytes.Buffer
-	if err := sharePage.Execute(&b, d); err != nil {
-		return 0, nil, fmt.Errorf("signer: share: %w", err)
-	}
-	return status, b.Bytes(), nil
+	return status, d.render(), nil
 }
