@@ -10,7 +10,7 @@ WASM_PATH := $(GOROOT)/lib/wasm:$(PATH)
 # Pure packages whose tests also run as WASM under Node.
 WASM_TEST_PKGS := ./wasm ./wasm/meme/... ./wasm/imgio/... ./wasm/emoji/...
 
-.PHONY: run test deps-test deps-bench deps-run test-native test-wasm typecheck generate bench build wasm site signer deploy destroy clean
+.PHONY: takedown run test deps-test deps-bench deps-run test-native test-wasm typecheck generate bench build wasm site signer deploy destroy clean
 
 run: deps-run build
 	$(GO) run ./scripts/run
@@ -70,6 +70,11 @@ deploy: $(if $(filter 1,$(SKIP_BUILD) $(DRY_RUN)),,build)
 
 destroy:
 	$(GO) run ./scripts/deploy destroy
+
+# Remove one published meme by its link (share page or image); LOCAL=1 for the local stack.
+takedown:
+	@[ -n "$(URL)" ] || { echo 'usage: make takedown URL=<share link or image URL> [LOCAL=1]' >&2; exit 2; }
+	$(GO) run ./scripts/takedown "$(URL)"
 
 clean:
 	rm -rf dist test-output

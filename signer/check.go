@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -85,22 +86,29 @@ func NewChecker(cfg Config, client S3API, log *slog.Logger) *Checker {
 // with its metadata and anything after the end of the image removed (imgio.Strip), so a
 // client that skipped stripping still publishes no location, and nothing rides along.
 func (c *Checker) Verify(key string, data []byte) ([]byte, string, error) {
+	out, ctype, _, err := c.verify(key, data)
+	return out, ctype, err
+}
+
+// verify is Verify that also returns the image's header (its size goes on the published object).
+func (c *Checker) verify(key string, data []byte) ([]byte, string, imgio.Info, error) {
 	ext := key[strings.LastIndexByte(key, '.')+1:]
 	ctype := typeByExt[ext]
 	out, s, err := imgio.Strip(data)
 	if err != nil {
-		return nil, "", fmt.Errorf("signer: check: %w", err)
+		return nil, "", imgio.Info{}, fmt.Errorf("signer: check: %w", err)
 	}
 	if s.Format != formatByType[ctype] {
-		return nil, "", fmt.Errorf("signer: check: claimed %s, the bytes are %s", ctype, s.Format)
+		return nil, "", imgio.Info{}, fmt.Errorf("signer: check: claimed %s, the bytes are %s", ctype, s.Format)
 	}
 	if s.Frames > c.maxFrames {
-		return nil, "", fmt.Errorf("signer: check: %d frames, over the limit of %d", s.Frames, c.maxFrames)
+		return nil, "", imgio.Info{}, fmt.Errorf("signer: check: %d frames, over the limit of %d", s.Frames, c.maxFrames)
 	}
-	if _, err := imgio.DecodeConfig(out, c.maxPixels); err != nil {
-		return nil, "", fmt.Errorf("signer: check: %w", err)
+	info, err := imgio.DecodeConfig(out, c.maxPixels)
+	if err != nil {
+		return nil, "", imgio.Info{}, fmt.Errorf("signer: check: %w", err)
 	}
-	return out, ctype, nil
+	return out, ctype, info, nil
 }
 
 // Check runs the check on one holding key: publish it, or delete it. Errors are only those
@@ -126,10 +134,11 @@ func (c *Checker) Check(ctx context.Context, key string) (Outcome, error) {
 	}
 	var ctype string
 	var out []byte
+	var info imgio.Info
 	if int64(len(data)) > c.maxBytes {
 		err = fmt.Errorf("signer: check: over %d bytes", c.maxBytes)
 	} else {
-		out, ctype, err = c.Verify(key, data)
+		out, ctype, info, err = c.verify(key, data)
 	}
 	if err != nil {
 		c.log.InfoContext(ctx, "check: refused", "key", key, "why", err)
@@ -139,9 +148,19 @@ func (c *Checker) Check(ctx context.Context, key string) (Outcome, error) {
 		return Refused, nil
 	}
 	pub := PublicKey(key)
+	// The upload's own metadata is only what the signer's policy pinned (the delete hash); the
+	// check adds the image's size for the share page's tags.
+	meta := map[string]string{}
+	for _, k := range []string{MetaDeleteHash, MetaAlt} {
+		if v := got.Metadata[k]; v != "" {
+			meta[k] = v
+		}
+	}
+	meta[MetaWidth] = strconv.Itoa(info.Width)
+	meta[MetaHeight] = strconv.Itoa(info.Height)
 	if _, err := c.client.PutObject(ctx, &s3.PutObjectInput{
 		Bucket: &c.bucket, Key: &pub, Body: bytes.NewReader(out), ContentLength: aws.Int64(int64(len(out))),
-		ContentType: &ctype, CacheControl: aws.String(PublicCacheControl),
+		ContentType: &ctype, CacheControl: aws.String(PublicCacheControl), Metadata: meta,
 		ServerSideEncryption: types.ServerSideEncryptionAes256,
 	}); err != nil {
 		return "", fmt.Errorf("signer: check: publish %s: %w", pub, err)

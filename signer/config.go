@@ -1,6 +1,7 @@
 package signer
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -17,6 +18,12 @@ const (
 	EnvMaxUploadBytes = "MEMEFORGE_MAX_UPLOAD_BYTES"
 	EnvPublicBaseURL  = "MEMEFORGE_PUBLIC_BASE_URL"
 	EnvS3Endpoint     = "MEMEFORGE_S3_ENDPOINT"
+	// EnvDeleteKeySecret names the Secrets Manager secret holding the delete key (read once at start).
+	EnvDeleteKeySecret = "MEMEFORGE_DELETE_KEY_SECRET"
+	// EnvDeleteKey is the delete key itself, hex (local and test use only: the stack uses the secret).
+	EnvDeleteKey = "MEMEFORGE_DELETE_KEY"
+	// EnvDistributionID is the CloudFront distribution a delete invalidates; unset, deletes only log.
+	EnvDistributionID = "MEMEFORGE_DISTRIBUTION_ID"
 )
 
 // DefaultMaxUploadBytes is the upload limit when MEMEFORGE_MAX_UPLOAD_BYTES is unset: 15 MiB.
@@ -34,19 +41,33 @@ type Config struct {
 	MaxUploadBytes int64    // MEMEFORGE_MAX_UPLOAD_BYTES, default DefaultMaxUploadBytes
 	PublicBaseURL  string   // MEMEFORGE_PUBLIC_BASE_URL; a meme is at PublicBaseURL + "/" + key
 	S3Endpoint     string   // MEMEFORGE_S3_ENDPOINT, optional: a local S3 server, path-style
+	// DeleteKey keys the delete tokens' hashes (MEMEFORGE_DELETE_KEY, hex, or the secret named by
+	// MEMEFORGE_DELETE_KEY_SECRET, which NewFromDefaultChain reads). Empty: no tokens, no deletes.
+	DeleteKey       []byte
+	DeleteKeySecret string // MEMEFORGE_DELETE_KEY_SECRET
+	DistributionID  string // MEMEFORGE_DISTRIBUTION_ID
 }
 
 // ConfigFromEnv reads and validates the configuration; getenv is os.Getenv in main.
 // Every error names the variable at fault.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c := Config{
-		Bucket:         strings.TrimSpace(getenv(EnvBucket)),
-		Region:         strings.TrimSpace(getenv(EnvRegion)),
-		PublicBaseURL:  strings.TrimSpace(getenv(EnvPublicBaseURL)),
-		S3Endpoint:     strings.TrimSpace(getenv(EnvS3Endpoint)),
-		MaxUploadBytes: DefaultMaxUploadBytes,
+		Bucket:          strings.TrimSpace(getenv(EnvBucket)),
+		Region:          strings.TrimSpace(getenv(EnvRegion)),
+		PublicBaseURL:   strings.TrimSpace(getenv(EnvPublicBaseURL)),
+		S3Endpoint:      strings.TrimSpace(getenv(EnvS3Endpoint)),
+		MaxUploadBytes:  DefaultMaxUploadBytes,
+		DeleteKeySecret: strings.TrimSpace(getenv(EnvDeleteKeySecret)),
+		DistributionID:  strings.TrimSpace(getenv(EnvDistributionID)),
 	}
 	var errs []error
+	if raw := strings.TrimSpace(getenv(EnvDeleteKey)); raw != "" {
+		k, err := hex.DecodeString(raw)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: is not hex", EnvDeleteKey))
+		}
+		c.DeleteKey = k
+	}
 	if raw := strings.TrimSpace(getenv(EnvAllowedOrigins)); raw != "" {
 		for o := range strings.SplitSeq(raw, ",") {
 			c.AllowedOrigins = append(c.AllowedOrigins, strings.TrimSpace(o))
@@ -113,6 +134,9 @@ func (c Config) Validate() error {
 		if err := checkBaseURL(c.S3Endpoint); err != nil {
 			bad(EnvS3Endpoint, "%v", err)
 		}
+	}
+	if len(c.DeleteKey) > 0 && len(c.DeleteKey) < DeleteKeyBytes {
+		bad(EnvDeleteKey, "is %d bytes; at least %d", len(c.DeleteKey), DeleteKeyBytes)
 	}
 	return errors.Join(errs...)
 }

@@ -11,6 +11,8 @@ type Code string
 
 const (
 	CodeBadRequest       Code = "bad_request"
+	CodeForbidden        Code = "forbidden"
+	CodeNotFound         Code = "not_found"
 	CodeMethodNotAllowed Code = "method_not_allowed"
 	CodeTooLarge         Code = "too_large"
 	CodeUnsupportedType  Code = "unsupported_media_type"
@@ -20,6 +22,8 @@ const (
 // statusByCode is the one table from error kind to HTTP status.
 var statusByCode = map[Code]int{
 	CodeBadRequest:       http.StatusBadRequest,
+	CodeForbidden:        http.StatusForbidden,
+	CodeNotFound:         http.StatusNotFound,
 	CodeMethodNotAllowed: http.StatusMethodNotAllowed,
 	CodeTooLarge:         http.StatusRequestEntityTooLarge,
 	CodeUnsupportedType:  http.StatusUnsupportedMediaType,

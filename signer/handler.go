@@ -64,7 +64,12 @@ func (h *Handler) handle(ctx context.Context, r request) reply {
 	if h.origins[r.origin] {
 		out.header["Access-Control-Allow-Origin"] = r.origin
 	}
-	if strings.HasSuffix(r.path, statusSuffix) {
+	switch {
+	case strings.HasPrefix(r.path, SharePrefix):
+		return h.share(ctx, r)
+	case strings.HasPrefix(r.path, MemesAPIPrefix):
+		return h.deleteMeme(ctx, out, r)
+	case strings.HasSuffix(r.path, statusSuffix):
 		return h.status(ctx, out, r)
 	}
 	switch r.method {
@@ -124,6 +129,62 @@ func (h *Handler) status(ctx context.Context, out reply, r request) reply {
 	return out
 }
 
+// share answers GET /m/<id> with the meme's share page (SharePage), its own strict CSP and no
+// CORS: it is a page, not an API.
+func (h *Handler) share(ctx context.Context, r request) reply {
+	out := reply{header: map[string]string{
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "strict-origin-when-cross-origin",
+		"Content-Security-Policy": ShareCSP,
+		"X-Frame-Options":         "DENY",
+	}}
+	if r.method != http.MethodGet && r.method != http.MethodHead {
+		out.header["Allow"] = "GET, HEAD"
+		return h.fail(ctx, out, r, errorf(CodeMethodNotAllowed, "method %s is not allowed; use GET", r.method))
+	}
+	status, page, err := h.s.SharePage(ctx, strings.TrimPrefix(r.path, SharePrefix))
+	if err != nil {
+		return h.fail(ctx, out, r, err)
+	}
+	out.status = status
+	out.header["Content-Type"] = "text/html; charset=utf-8"
+	out.header["Cache-Control"] = ShareCacheControl
+	if status != http.StatusOK {
+		out.header["Cache-Control"] = "public, max-age=60"
+	}
+	if r.method == http.MethodGet {
+		out.body = page
+	}
+	return out
+}
+
+// deleteMeme answers DELETE /api/memes/<id> with a DeleteRequest body: 204 when deleted,
+// 403 when a token does not match (nothing is deleted), 404 for no such meme.
+func (h *Handler) deleteMeme(ctx context.Context, out reply, r request) reply {
+	if r.method != http.MethodDelete {
+		out.header["Allow"] = http.MethodDelete
+		return h.fail(ctx, out, r, errorf(CodeMethodNotAllowed, "method %s is not allowed; use DELETE", r.method))
+	}
+	if r.bodyErr != nil {
+		return h.fail(ctx, out, r, r.bodyErr)
+	}
+	if r.tooLarge || len(r.body) > MaxRequestBytes {
+		return h.fail(ctx, out, r, errorf(CodeTooLarge, "request body is over %d bytes", MaxRequestBytes))
+	}
+	var req DeleteRequest
+	dec := json.NewDecoder(bytes.NewReader(r.body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return h.fail(ctx, out, r, errorf(CodeBadRequest, `send JSON {"token": ..., "original": {"key", "token"}}: %s`, jsonProblem(err)))
+	}
+	if err := h.s.Delete(ctx, strings.TrimPrefix(r.path, MemesAPIPrefix), req); err != nil {
+		return h.fail(ctx, out, r, err)
+	}
+	out.status = http.StatusNoContent
+	out.header["Cache-Control"] = "no-store"
+	return out
+}
+
 func (h *Handler) fail(ctx context.Context, out reply, r request, err error) reply {
 	status, code, msg := statusOf(err)
 	if status == http.StatusInternalServerError {
@@ -148,6 +209,7 @@ type wireRequest struct {
 	Kind        *string          `json:"kind"`
 	ContentType *string          `json:"contentType"`
 	Size        *json.RawMessage `json:"size"`
+	Alt         *string          `json:"alt"`
 }
 
 func decodeRequest(body []byte) (Request, error) {
@@ -179,6 +241,9 @@ func decodeRequest(body []byte) (Request, error) {
 		return Request{}, errorf(CodeBadRequest, "missing field(s): %s", strings.Join(missing, ", "))
 	}
 	r := Request{Kind: *w.Kind, ContentType: *w.ContentType}
+	if w.Alt != nil {
+		r.Alt = *w.Alt
+	}
 	size := string(*w.Size)
 	n, ok := new(big.Int).SetString(size, 10)
 	switch {
@@ -256,7 +321,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		path:            r.URL.Path,
 		key:             r.URL.Query().Get("key"),
 	}
-	if r.Method == http.MethodPost {
+	if r.Method == http.MethodPost || r.Method == http.MethodDelete {
 		if r.ContentLength > MaxRequestBytes {
 			req.tooLarge = true
 		} else {

@@ -13,7 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
 )
 
 // PolicyLifetime is how long a signed upload form stays valid.
@@ -69,6 +71,8 @@ type Request struct {
 	Kind        string `json:"kind"`
 	ContentType string `json:"contentType"`
 	Size        int64  `json:"size"`
+	// Alt is the meme's alt text (its captions) for its share page; optional, memes only.
+	Alt string `json:"alt,omitempty"`
 }
 
 // Validate checks r against the allow-list and maxBytes; its errors are client errors.
@@ -86,8 +90,10 @@ func (r Request) Validate(maxBytes int64) error {
 		return errorf(CodeBadRequest, "size must be a positive number of bytes, not %d", r.Size)
 	case r.Size > maxBytes:
 		return errorf(CodeTooLarge, "size %d is over the limit of %d bytes", r.Size, maxBytes)
+	case r.Alt != "" && r.Kind != KindMeme:
+		return errorf(CodeBadRequest, "alt is for memes only")
 	}
-	return nil
+	return checkAlt(r.Alt)
 }
 
 // Response is the signed upload form: POST Fields (and then the file) as multipart/form-data to URL.
@@ -97,6 +103,12 @@ type Response struct {
 	Key       string            `json:"key"`
 	ExpiresAt string            `json:"expiresAt"`
 	PublicURL string            `json:"publicUrl,omitempty"`
+	// ID and ShareURL name a meme's share page (SharePrefix + ID).
+	ID       string `json:"id,omitempty"`
+	ShareURL string `json:"shareUrl,omitempty"`
+	// DeleteToken is this object's authority to delete it (DELETE /api/memes/<id>): only its
+	// keyed hash is stored. Absent when the server has no delete key.
+	DeleteToken string `json:"deleteToken,omitempty"`
 }
 
 // Signer signs upload forms for one bucket.
@@ -107,6 +119,8 @@ type Signer struct {
 	random  io.Reader
 	log     *slog.Logger
 	check   *Checker
+	remover *Remover
+	cdn     Invalidator
 }
 
 // Option sets a Signer knob.
@@ -117,6 +131,10 @@ func WithClock(now func() time.Time) Option { return func(s *Signer) { s.now = n
 
 // WithRandom replaces crypto/rand as the source of key ids.
 func WithRandom(r io.Reader) Option { return func(s *Signer) { s.random = r } }
+
+// WithInvalidator replaces the CDN a delete invalidates (default: CloudFront when the config
+// names a distribution, else a log line).
+func WithInvalidator(i Invalidator) Option { return func(s *Signer) { s.cdn = i } }
 
 // WithLogger sets where internal errors are logged (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(s *Signer) { s.log = l } }
@@ -143,6 +161,12 @@ func New(cfg Config, creds aws.CredentialsProvider, opts ...Option) (*Signer, er
 	client := s3.New(so)
 	s.presign = s3.NewPresignClient(client)
 	s.check = NewChecker(cfg, client, s.log)
+	if s.cdn == nil && cfg.DistributionID != "" {
+		// CloudFront's API lives in us-east-1 whatever the stack's region.
+		cf := cloudfront.New(cloudfront.Options{Region: "us-east-1", Credentials: creds})
+		s.cdn = CloudFrontInvalidator{Client: cf, Distribution: cfg.DistributionID, Random: rand.Reader}
+	}
+	s.remover = NewRemover(client, cfg.Bucket, s.cdn, s.log)
 	return s, nil
 }
 
@@ -152,6 +176,13 @@ func NewFromDefaultChain(ctx context.Context, cfg Config, opts ...Option) (*Sign
 	awsCfg, err := awsconfig.LoadDefaultConfig(ctx, awsconfig.WithRegion(cfg.Region))
 	if err != nil {
 		return nil, fmt.Errorf("signer: load AWS config: %w", err)
+	}
+	if cfg.DeleteKeySecret != "" && len(cfg.DeleteKey) == 0 {
+		out, err := secretsmanager.NewFromConfig(awsCfg).GetSecretValue(ctx, &secretsmanager.GetSecretValueInput{SecretId: &cfg.DeleteKeySecret})
+		if err != nil {
+			return nil, fmt.Errorf("signer: read %s: %w", EnvDeleteKeySecret, err)
+		}
+		cfg.DeleteKey = []byte(aws.ToString(out.SecretString))
 	}
 	return New(cfg, awsCfg.Credentials, opts...)
 }
@@ -176,6 +207,21 @@ func (s *Signer) Sign(ctx context.Context, r Request) (*Response, error) {
 		[]any{"content-length-range", 1, s.cfg.MaxUploadBytes},
 		map[string]string{"x-amz-server-side-encryption": ServerSideEncryption},
 	}
+	// Metadata the policy pins: the delete token's keyed hash, the meme's alt text.
+	meta := map[string]string{}
+	var token string
+	if len(s.cfg.DeleteKey) > 0 {
+		if token, err = newDeleteToken(s.random); err != nil {
+			return nil, err
+		}
+		meta["x-amz-meta-"+MetaDeleteHash] = deleteHash(s.cfg.DeleteKey, PublicKey(key), token)
+	}
+	if r.Alt != "" {
+		meta["x-amz-meta-"+MetaAlt] = encodeAlt(r.Alt)
+	}
+	for k, v := range meta {
+		conditions = append(conditions, map[string]string{k: v})
+	}
 	// The SDK adds the exact bucket and key conditions, the credential, date, algorithm
 	// and, for temporary credentials, the session token.
 	post, err := s.presign.PresignPostObject(ctx, &s3.PutObjectInput{Bucket: &s.cfg.Bucket, Key: &key},
@@ -190,14 +236,20 @@ func (s *Signer) Sign(ctx context.Context, r Request) (*Response, error) {
 	fields := post.Values
 	fields["Content-Type"] = r.ContentType
 	fields["x-amz-server-side-encryption"] = ServerSideEncryption
+	for k, v := range meta {
+		fields[k] = v
+	}
 	resp := &Response{
-		URL:       post.URL,
-		Fields:    fields,
-		Key:       key,
-		ExpiresAt: expires.Format(time.RFC3339),
+		URL:         post.URL,
+		Fields:      fields,
+		Key:         key,
+		ExpiresAt:   expires.Format(time.RFC3339),
+		DeleteToken: token,
 	}
 	if r.Kind == KindMeme {
 		resp.PublicURL = s.cfg.PublicBaseURL + "/" + PublicKey(key)
+		resp.ID, _ = MemeID(PublicKey(key))
+		resp.ShareURL = s.cfg.PublicBaseURL + SharePrefix + resp.ID
 	}
 	return resp, nil
 }

@@ -10,6 +10,7 @@ import { ACCEPT_TYPES, ACCEPTED, InputError, explainDecodeError, firstFile, form
 import * as store from './storage.js';
 import { OFFLINE_MESSAGE, PublishError, publish } from './publish.js';
 import * as instrument from './instrument.js';
+import * as mymemes from './mymemes.js';
 import { fonts as BUNDLED_FONTS, spec as specRules, upload } from './contract.js';
 import { emojiFailedMessage, missingMessage } from './glyphs.js';
 
@@ -500,12 +501,27 @@ function updatePublishUI() {
   const current = pub.meme && pub.meme.for === memeIdentity();
   els.publish.textContent = pub.original && !current ? 'Finish publishing' : 'Publish';
   if (pub.meme) {
-    els.publishLink.href = pub.meme.publicUrl;
+    els.publishLink.href = pub.meme.shareUrl || pub.meme.publicUrl;
     els.publishResult.hidden = false;
     els.publishLink.textContent = current ? 'Open your meme' : 'Open the meme you published earlier';
   } else {
     els.publishResult.hidden = true;
   }
+}
+
+/** The captions as the share page's alt text (the signer's limit: 200 characters). */
+function captionsAlt() {
+  const text = state.spec.boxes.map((b) => b.text.replace(/\s+/g, ' ').trim()).filter(Boolean).join(' / ');
+  return Array.from(text).slice(0, 200).join('');
+}
+
+/** Lists a finished publish in "My memes" (mymemes.js) with its delete tokens. @param {PublishRecord} pub */
+function rememberPublished(pub) {
+  const m = pub.meme;
+  if (!m || !m.id || !m.shareUrl || !m.token) return; // a server without deletes: nothing to keep
+  const original = pub.original && pub.original.token ? { key: pub.original.key, token: pub.original.token } : null;
+  mymemes.add({ id: m.id, shareUrl: m.shareUrl, imageUrl: m.publicUrl, token: m.token, original, at: Date.now() })
+    .catch((err) => setMsg(els.publishMsg, `Published, but this browser couldn't keep it in My memes: ${messageOf(err)}`, 'warn'));
 }
 
 function wirePublish() {
@@ -541,7 +557,9 @@ function wirePublish() {
         },
         onProgress,
         onSaved: () => { if (shown()) { docSaver.schedule(); docSaver.flush(); } },
+        alt: captionsAlt(),
       });
+      rememberPublished(pub);
       if (!shown()) return;
       els.progressWrap.hidden = true;
       setMsg(els.publishMsg, 'Published. Anyone with the link can see it.', 'ok');
@@ -642,6 +660,7 @@ async function main() {
   wireFonts();
   wireSave();
   wirePublish();
+  mymemes.mount({ signPath: () => config.signPath });
   window.addEventListener('pagehide', () => docSaver.flush());
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') docSaver.flush(); });
   new ResizeObserver(() => layout()).observe(/** @type {HTMLElement} */ (els.stage.parentElement));

@@ -13,8 +13,12 @@ import { upload as uploadRules } from './contract.js';
 export class PublishError extends Error {}
 
 /** What is already published for the image, kept with the document.
- *  @typedef {{ original: { key: string } | null, meme: { key: string, publicUrl: string, for: string } | null }} PublishRecord */
-/** The signer's answer (signer.Response). @typedef {{ url: string, fields: Record<string, string>, key: string, expiresAt: string, publicUrl?: string }} Signature */
+ *  shareUrl/id name the meme's share page; the tokens are this device's authority to delete (mymemes.js).
+ *  @typedef {{ original: { key: string, token?: string } | null,
+ *    meme: { key: string, publicUrl: string, shareUrl?: string, id?: string, token?: string, for: string } | null }} PublishRecord */
+/** The signer's answer (signer.Response).
+ *  @typedef {{ url: string, fields: Record<string, string>, key: string, expiresAt: string, publicUrl?: string,
+ *    id?: string, shareUrl?: string, deleteToken?: string }} Signature */
 /** @typedef {{ status: number, retryAfter: string | null, text: string }} HTTPResult */
 /** @typedef {(why: string, n: number, wait: number) => void} OnRetry */
 
@@ -53,7 +57,7 @@ async function withRetries(attempt, { onRetry }) {
   }
 }
 
-/** @param {string} signPath @param {{ kind: string, contentType: string, size: number }} body @param {OnRetry} onRetry
+/** @param {string} signPath @param {{ kind: string, contentType: string, size: number, alt?: string }} body @param {OnRetry} onRetry
  *  @returns {Promise<Signature>} */
 async function sign(signPath, body, onRetry) {
   const label = body.kind === 'meme' ? 'the meme' : 'the original image';
@@ -192,14 +196,14 @@ async function waitPublic(signPath, key) {
  * @param {{ signPath: string, pub: PublishRecord, original: { blob: Blob, type: string }, memeFor: string,
  *   renderMeme: () => Promise<{ blob: Blob, type: string }>,
  *   stripOriginal: (original: { blob: Blob, type: string }) => Promise<{ blob: Blob, type: string }>,
- *   onProgress: (frac: number | null, label?: string) => void, onSaved: () => void }} job
- * @returns {Promise<string>}
+ *   onProgress: (frac: number | null, label?: string) => void, onSaved: () => void, alt?: string }} job
+ * @returns {Promise<string>} the meme's share link
  */
-export async function publish({ signPath, pub, original, memeFor, renderMeme, stripOriginal, onProgress, onSaved }) {
+export async function publish({ signPath, pub, original, memeFor, renderMeme, stripOriginal, onProgress, onSaved, alt }) {
   if (navigator.onLine === false) throw new PublishError(OFFLINE_MESSAGE);
   const needOriginal = !pub.original;
   const needMeme = !(pub.meme && pub.meme.for === memeFor);
-  if (!needOriginal && pub.meme && !needMeme) return pub.meme.publicUrl;
+  if (!needOriginal && pub.meme && !needMeme) return pub.meme.shareUrl || pub.meme.publicUrl;
 
   /** @type {OnRetry} */
   const onRetry = (why, n, wait) => onProgress(null, `Trouble connecting (${why}); trying again in ${(wait / 1000).toFixed(1)} s (retry ${n} of ${RETRY_DELAYS_MS.length})…`);
@@ -221,7 +225,7 @@ export async function publish({ signPath, pub, original, memeFor, renderMeme, st
   onProgress(0, 'Asking for upload permission…');
   const [origSig, memeSig] = await Promise.all([
     needOriginal ? sign(signPath, { kind: 'original', contentType: original.type, size: original.blob.size }, onRetry) : null,
-    meme ? sign(signPath, { kind: 'meme', contentType: meme.type, size: meme.blob.size }, onRetry) : null,
+    meme ? sign(signPath, { kind: 'meme', contentType: meme.type, size: meme.blob.size, ...(alt ? { alt } : {}) }, onRetry) : null,
   ]);
 
   const total = (origSig ? original.blob.size : 0) + (meme ? meme.blob.size : 0);
@@ -233,7 +237,7 @@ export async function publish({ signPath, pub, original, memeFor, renderMeme, st
     onProgress(done / total, label);
     await upload(origSig, original.blob, original.type, 'original', progress(label), onRetry);
     done += original.blob.size;
-    pub.original = { key: origSig.key };
+    pub.original = { key: origSig.key, ...(origSig.deleteToken ? { token: origSig.deleteToken } : {}) };
     onSaved();
   }
   if (meme && memeSig) {
@@ -243,9 +247,14 @@ export async function publish({ signPath, pub, original, memeFor, renderMeme, st
     done += meme.blob.size;
     onProgress(1, 'Checking the meme before it goes public…');
     await waitPublic(signPath, memeSig.key);
-    pub.meme = { key: memeSig.key, publicUrl: /** @type {string} */ (memeSig.publicUrl), for: memeFor };
+    pub.meme = {
+      key: memeSig.key, publicUrl: /** @type {string} */ (memeSig.publicUrl), for: memeFor,
+      ...(memeSig.shareUrl && memeSig.id ? { shareUrl: memeSig.shareUrl, id: memeSig.id } : {}),
+      ...(memeSig.deleteToken ? { token: memeSig.deleteToken } : {}),
+    };
     onSaved();
   }
   onProgress(1, 'Published.');
-  return /** @type {NonNullable<PublishRecord['meme']>} */ (pub.meme).publicUrl;
+  const rec = /** @type {NonNullable<PublishRecord['meme']>} */ (pub.meme);
+  return rec.shareUrl || rec.publicUrl;
 }

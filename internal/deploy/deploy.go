@@ -104,6 +104,7 @@ func Deploy(ctx context.Context, s Settings, c Cloud, log *Log) (string, error) 
 			{"SignerCodeKey", codeKey},
 			{"OriginalsExpireDays", strconv.Itoa(s.OriginalsExpireDays)},
 			{"MaxUploadBytes", strconv.Itoa(s.MaxUploadBytes)},
+			{"RateLimitPerIP", strconv.Itoa(s.RateLimitPerIP)},
 		},
 		Capabilities: []string{"CAPABILITY_IAM"},
 		Tags:         []Parameter{{"app", "memeforge"}},

@@ -148,6 +148,7 @@ func TestDeployDryRun(t *testing.T) {
 			Parameters: []deploy.Parameter{
 				{Key: "SignerCodeBucket", Value: artifacts}, {Key: "SignerCodeKey", Value: zipKey},
 				{Key: "OriginalsExpireDays", Value: "7"}, {Key: "MaxUploadBytes", Value: "15728640"},
+				{Key: "RateLimitPerIP", Value: "0"},
 			},
 			Capabilities: []string{"CAPABILITY_IAM"},
 			Tags:         []deploy.Parameter{{Key: "app", Value: "memeforge"}},
@@ -393,4 +394,31 @@ type forbidden struct{ *deploy.Recorder }
 
 func (forbidden) HeadBucket(context.Context, string) (deploy.BucketState, error) {
 	return deploy.BucketForbidden, nil
+}
+
+func TestRateLimitSettings(t *testing.T) {
+	base := deploy.Settings{Stack: "memeforge", OriginalsExpireDays: 7, MaxUploadBytes: 1 << 20}
+	for _, c := range []struct {
+		name   string
+		region string
+		limit  int
+		ok     bool
+	}{
+		{"OffAnywhere", "eu-west-1", 0, true},
+		{"OnInUsEast1", "us-east-1", 100, true},
+		{"OnElsewhereIsRefused", "eu-west-1", 100, false},
+		{"UnderWAFsLeast", "us-east-1", 5, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := base
+			s.Region, s.RateLimitPerIP = c.region, c.limit
+			err := s.Validate()
+			if (err == nil) != c.ok {
+				t.Fatalf("err = %v", err)
+			}
+			if err != nil && !strings.Contains(err.Error(), "RATE_LIMIT_PER_IP") {
+				t.Fatalf("err %v does not name the variable", err)
+			}
+		})
+	}
 }

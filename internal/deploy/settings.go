@@ -23,6 +23,9 @@ type Settings struct {
 	DeleteBucket bool
 	// MaxInvalidationPaths: see SyncOptions; 0 is DefaultMaxInvalidationPaths.
 	MaxInvalidationPaths int
+	// RateLimitPerIP is the optional WAF rule's limit (RATE_LIMIT_PER_IP): requests to /api/* per IP
+	// in 5 minutes; 0 is no WAF. Only in us-east-1, where WAF for CloudFront lives.
+	RateLimitPerIP int
 	// DryRun: the Cloud is a Recorder; nothing is written, not even into Dist.
 	DryRun bool
 }
@@ -33,6 +36,10 @@ const (
 	DefaultOriginalsExpireDays = 7
 	DefaultMaxUploadBytes      = 15 << 20
 	MaxMaxUploadBytes          = 100 << 20
+	// WAF's rate-based rules take 10..2,000,000,000 requests per evaluation window.
+	MinRateLimit, MaxRateLimit = 10, 2000000000
+	// WAFRegion is the only region with WAF's CLOUDFRONT scope.
+	WAFRegion = "us-east-1"
 )
 
 // stackName: resource names derive from it (CloudFront allows 64 characters with the region added).
@@ -48,6 +55,12 @@ func (s Settings) Validate() error {
 	}
 	if s.MaxUploadBytes < 1 || s.MaxUploadBytes > MaxMaxUploadBytes {
 		return fmt.Errorf("MAX_UPLOAD_BYTES must be 1..%d, got '%d'", MaxMaxUploadBytes, s.MaxUploadBytes)
+	}
+	if s.RateLimitPerIP != 0 && (s.RateLimitPerIP < MinRateLimit || s.RateLimitPerIP > MaxRateLimit) {
+		return fmt.Errorf("RATE_LIMIT_PER_IP must be 0 (off) or %d..%d requests per 5 minutes, got '%d'", MinRateLimit, MaxRateLimit, s.RateLimitPerIP)
+	}
+	if s.RateLimitPerIP != 0 && s.Region != "" && s.Region != WAFRegion {
+		return fmt.Errorf("RATE_LIMIT_PER_IP needs the stack in %s: AWS WAF for CloudFront exists only there, and this stack is in %s (deploy a stack in %s, or leave RATE_LIMIT_PER_IP unset)", WAFRegion, s.Region, WAFRegion)
 	}
 	return nil
 }

@@ -19,6 +19,8 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/memeforge/memeforge/internal/contenttype"
+	"github.com/memeforge/memeforge/internal/headers"
+	"github.com/memeforge/memeforge/signer"
 )
 
 func newLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
@@ -27,7 +29,9 @@ func newLogger(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w
 func (s *Stack) routes(sign http.Handler) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/sign", sign)
-	mux.Handle("/api/status", sign) // the same handler answers the upload status query
+	mux.Handle("/api/status", sign)         // the same handler answers the upload status query
+	mux.Handle(signer.MemesAPIPrefix, sign) // DELETE /api/memes/<id>
+	mux.Handle(signer.SharePrefix, sign)    // GET /m/<id>: the share page, as CloudFront routes it to the API
 	mux.Handle(EventsPath, s.events)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -35,7 +39,7 @@ func (s *Stack) routes(sign http.Handler) http.Handler {
 		io.WriteString(w, `{"error":{"code":"not_found","message":"no such API"}}`)
 	})
 	mux.HandleFunc("/memes/", s.serveMeme)
-	mux.Handle("/", &staticSite{dir: s.opts.SiteDir})
+	mux.Handle("/", &staticSite{dir: s.opts.SiteDir, headers: headers.Site(s.GatewayEndpoint())})
 	return mux
 }
 
@@ -112,7 +116,10 @@ func (s *Stack) serveMeme(w http.ResponseWriter, r *http.Request) {
 }
 
 // staticSite serves the built site, preferring the .br / .gz siblings build-site.sh writes.
-type staticSite struct{ dir string }
+type staticSite struct {
+	dir     string
+	headers map[string]string // internal/headers: the same as CloudFront's response headers policy
+}
 
 func (s *staticSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -134,6 +141,9 @@ func (s *staticSite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h := w.Header()
+	for k, v := range s.headers {
+		h.Set(k, v)
+	}
 	h.Set("Content-Type", contenttype.ByName(name))
 	h.Set("Cache-Control", "no-cache") // always revalidate locally: edits show up on reload
 	h.Set("X-Content-Type-Options", "nosniff")

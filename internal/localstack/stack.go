@@ -2,6 +2,8 @@ package localstack
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -151,6 +153,11 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	st.gwOpts = gw.Options()
 	st.gwOpts.Addr = gw.Addr() // restarts come back on the same port the signer points at
 
+	deleteKey, err := loadDeleteKey(filepath.Join(filepath.Dir(opts.DataDir), DeleteKeyFile))
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("localstack: start: %w", err)
+	}
 	sg, err := signer.New(signer.Config{
 		Bucket:         gw.Bucket(),
 		Region:         st.gwOpts.Region,
@@ -158,6 +165,7 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 		MaxUploadBytes: opts.MaxUploadBytes,
 		PublicBaseURL:  st.url,
 		S3Endpoint:     gw.Endpoint(),
+		DeleteKey:      deleteKey,
 	}, credentials.NewStaticCredentialsProvider(st.gwOpts.AccessKey, st.gwOpts.SecretKey, ""),
 		signer.WithLogger(newLogger(opts.Log)))
 	if err != nil {
@@ -174,6 +182,28 @@ func Start(ctx context.Context, opts Options) (*Stack, error) {
 	fmt.Fprintf(lock, "pid %d, %s", os.Getpid(), st.url)
 	ok = true
 	return st, nil
+}
+
+// DeleteKeyFile is the local stack's delete key (hex), beside the gateway's data folder: made at
+// the first start, kept after (tokens handed out stay good), never in the repository (.data/).
+const DeleteKeyFile = "delete-key"
+
+func loadDeleteKey(path string) ([]byte, error) {
+	if b, err := os.ReadFile(path); err == nil {
+		k, err := hex.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(k) < signer.DeleteKeyBytes {
+			return nil, fmt.Errorf("delete key %s is not %d hex bytes: delete the file to make a new one", path, signer.DeleteKeyBytes)
+		}
+		return k, nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("delete key: %w", err)
+	}
+	k := make([]byte, signer.DeleteKeyBytes)
+	rand.Read(k)
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(k)+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("delete key: %w", err)
+	}
+	return k, nil
 }
 
 // URL is the site's base URL, e.g. "http://127.0.0.1:8080".

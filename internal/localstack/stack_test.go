@@ -79,7 +79,13 @@ func get(t *testing.T, url string, hdr ...string) (*http.Response, []byte) {
 
 func signUpload(t testing.TB, st *Stack, kind string, file []byte) signer.Response {
 	t.Helper()
-	body := `{"kind":"` + kind + `","contentType":"image/png","size":` + itoa(len(file)) + `}`
+	return signUploadWith(t, st, kind, file, "")
+}
+
+// signUploadWith is signUpload with more JSON fields in the request (`,"alt":"..."`).
+func signUploadWith(t testing.TB, st *Stack, kind string, file []byte, more string) signer.Response {
+	t.Helper()
+	body := `{"kind":"` + kind + `","contentType":"image/png","size":` + itoa(len(file)) + more + `}`
 	req, _ := http.NewRequest(http.MethodPost, st.URL()+"/api/sign", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Origin", st.URL())

@@ -29,7 +29,7 @@ const usage = `usage: go run ./scripts/deploy [-dry-run] deploy|destroy
   env: STACK_NAME (default memeforge), AWS_REGION (or the region of your AWS config), DRY_RUN=1,
        deploy:  ORIGINALS_EXPIRE_DAYS (default 7), MAX_UPLOAD_BYTES (default 15728640),
                 ARTIFACTS_BUCKET (default memeforge-artifacts-ACCOUNT-REGION), DIST (default dist),
-                MAX_INVALIDATION_PATHS (default 15)
+                MAX_INVALIDATION_PATHS (default 15), RATE_LIMIT_PER_IP (default 0: no WAF; us-east-1 only)
        destroy: DELETE_BUCKET=1 (also delete the bucket and every meme in it)
 `
 
@@ -139,6 +139,13 @@ func settings(dry bool) (deploy.Settings, error) {
 			return s, usageError{fmt.Sprintf("MAX_INVALIDATION_PATHS must be a number of paths >= 1, got '%s'", v)}
 		}
 		s.MaxInvalidationPaths, _ = strconv.Atoi(v)
+	}
+	if v = os.Getenv("RATE_LIMIT_PER_IP"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return s, usageError{fmt.Sprintf("RATE_LIMIT_PER_IP must be 0 (off) or a number of requests per 5 minutes >= %d, got '%s'", deploy.MinRateLimit, v)}
+		}
+		s.RateLimitPerIP = n
 	}
 	switch v = os.Getenv("DELETE_BUCKET"); v {
 	case "", "0":

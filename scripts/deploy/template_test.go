@@ -455,6 +455,9 @@ func TestTemplateSigner(t *testing.T) {
 			"MEMEFORGE_ALLOWED_ORIGINS":  "https://${Distribution.DomainName}",
 			"MEMEFORGE_MAX_UPLOAD_BYTES": "15728640",
 			"MEMEFORGE_PUBLIC_BASE_URL":  "https://${Distribution.DomainName}",
+			// The delete key is read from the secret at start, never put in the environment.
+			"MEMEFORGE_DELETE_KEY_SECRET": "${DeleteKeySecret}",
+			"MEMEFORGE_DISTRIBUTION_ID":   "${Distribution}",
 		}
 		if f.Environment == nil {
 			t.Fatal("no environment")
@@ -508,9 +511,21 @@ func TestTemplateSigner(t *testing.T) {
 				for _, a := range s.Actions {
 					switch {
 					case a == "s3:PutObject":
-					case a == "s3:GetObject": // the status query's HEADs
-						if got := sortedCopy(s.Resources); !slices.Equal(got, []string{"${Bucket.Arn}/incoming/memes/*", "${Bucket.Arn}/memes/*"}) {
-							t.Errorf("s3:GetObject on %q, want a meme's holding and public keys only", got)
+					case a == "s3:GetObject": // the status query's, share page's and delete's HEADs
+						if got := sortedCopy(s.Resources); !slices.Equal(got, []string{"${Bucket.Arn}/incoming/memes/*", "${Bucket.Arn}/memes/*", "${Bucket.Arn}/originals/*"}) {
+							t.Errorf("s3:GetObject on %q, want a meme's holding and public keys and the originals only", got)
+						}
+					case a == "s3:DeleteObject": // DELETE /api/memes/<id>, never the holding prefix or the site
+						if got := sortedCopy(s.Resources); !slices.Equal(got, []string{"${Bucket.Arn}/memes/*", "${Bucket.Arn}/originals/*"}) {
+							t.Errorf("s3:DeleteObject on %q, want published memes and originals only", got)
+						}
+					case a == "cloudfront:CreateInvalidation":
+						if want := "arn:aws:cloudfront::" + testAccount + ":distribution/${Distribution}"; !slices.Equal(s.Resources, []string{want}) {
+							t.Errorf("cloudfront:CreateInvalidation on %q, want this distribution only (%s)", s.Resources, want)
+						}
+					case a == "secretsmanager:GetSecretValue":
+						if !slices.Equal(s.Resources, []string{"${DeleteKeySecret}"}) {
+							t.Errorf("secretsmanager:GetSecretValue on %q, want the delete key's secret only", s.Resources)
 						}
 					case a == "s3:ListBucket": // so a missing key is 404, not 403
 						if !slices.Equal(s.Resources, []string{"${Bucket.Arn}"}) || s.Condition == nil {
@@ -578,7 +593,7 @@ func TestTemplateAPI(t *testing.T) {
 				t.Errorf("route %q: api %q target %q", r.RouteKey, r.ApiId, deref(r.Target))
 			}
 		}
-		if got := sortedCopy(keys); !slices.Equal(got, []string{"GET /api/status", "OPTIONS /api/sign", "POST /api/sign"}) {
+		if got := sortedCopy(keys); !slices.Equal(got, []string{"DELETE /api/memes/{id}", "GET /api/status", "GET /m/{id}", "OPTIONS /api/sign", "POST /api/sign"}) {
 			t.Fatalf("routes %q", got)
 		}
 	})
@@ -600,8 +615,16 @@ func TestTemplateAPI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := len(tmpl.GetAllLambdaPermissionResources()); n != 2 {
-			t.Fatalf("%d Lambda permissions, want 2 (the API's and the bucket's for the check)", n)
+		if n := len(tmpl.GetAllLambdaPermissionResources()); n != 3 {
+			t.Fatalf("%d Lambda permissions, want 3 (the API's for /api/* and /m/*, the bucket's for the check)", n)
+		}
+		share, err := tmpl.GetLambdaPermissionWithName("SharePageInvokePermission")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "arn:aws:execute-api:" + testRegion + ":" + testAccount + ":${HttpApi}/*/GET/m/*"; share.Principal != "apigateway.amazonaws.com" ||
+			deref(share.SourceArn) != want || share.FunctionName != "${SignerFunction}" {
+			t.Fatalf("share page permission %+v, want API Gateway GET /m/* only (%s)", share, want)
 		}
 		{
 			want := "arn:aws:execute-api:" + testRegion + ":" + testAccount + ":${HttpApi}/*/*/api/*"

@@ -110,7 +110,7 @@ func TestEngines(t *testing.T) {
 				if !bytes.Equal(objs["originals"][0].Body, source) {
 					e.fatalf("the uploaded original is not the chosen photo")
 				}
-				served := get(t, link)
+				served := get(t, imageOf(t, link)) // the link is the share page; its og:image the meme
 				if !bytes.Equal(served, objs["memes"][0].Body) {
 					e.fatalf("the link serves %d bytes, not the %d bytes of the published meme", len(served), len(objs["memes"][0].Body))
 				}

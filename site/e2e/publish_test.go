@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"github.com/memeforge/memeforge/signer"
 	"image"
 	"io"
 	"net/http"
@@ -139,15 +140,18 @@ func TestPublish(t *testing.T) {
 		if img, format, err := image.Decode(bytes.NewReader(meme.Body)); err != nil || format != "jpeg" || img.Bounds().Size() != image.Pt(800, 600) {
 			b.fatalf("meme %s does not decode as an 800x600 JPEG (format %q, err %v)", meme.Key, format, err)
 		}
-		if want := s.Stack.URL() + "/" + meme.Key; link != want {
-			b.fatalf("link = %q, want %q", link, want)
+		if id, _ := signer.MemeID(meme.Key); link != s.Stack.URL()+"/m/"+id {
+			b.fatalf("link = %q, want the share page %q", link, s.Stack.URL()+"/m/"+id)
+		}
+		if img := imageOf(t, link); img != s.Stack.URL()+"/"+meme.Key {
+			b.fatalf("the share page's image is %q, want %q", img, s.Stack.URL()+"/"+meme.Key)
 		}
 		b.screenshot("site-1280-light-published.png")
 	})
 
 	t.Run("TheLinkServesTheMeme", func(t *testing.T) {
 		b := b.on(t)
-		ct, size := fetchImage(t, link)
+		ct, size := fetchImage(t, imageOf(t, link))
 		if ct != "image/jpeg" || size != image.Pt(800, 600) {
 			b.fatalf("link serves %s of %v", ct, size)
 		}
@@ -179,7 +183,7 @@ func TestPublish(t *testing.T) {
 		if len(objs["originals"]) != 1 || len(objs["memes"]) != 2 {
 			b.fatalf("bucket holds %v; want the one original and two memes", keys(objs))
 		}
-		ct, size := fetchImage(t, png)
+		ct, size := fetchImage(t, imageOf(t, png))
 		if ct != "image/png" || size != image.Pt(800, 600) {
 			b.fatalf("the PNG meme's link serves %s of %v", ct, size)
 		}
