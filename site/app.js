@@ -10,6 +10,7 @@ import { ACCEPT_TYPES, ACCEPTED, InputError, explainDecodeError, firstFile, form
 import * as store from './storage.js';
 import { OFFLINE_MESSAGE, PublishError, publish } from './publish.js';
 import * as instrument from './instrument.js';
+import { Player } from './player.js';
 import { fonts as BUNDLED_FONTS, spec as specRules, upload } from './contract.js';
 
 /** The element with id, which index.html has. @param {string} id */
@@ -29,6 +30,8 @@ const els = {
   progress: /** @type {HTMLProgressElement} */ ($('publish-progress')), progressLabel: $('publish-progress-label'),
   publishMsg: $('publish-msg'), publishResult: $('publish-result'), publishLink: /** @type {HTMLAnchorElement} */ ($('publish-link')),
   copyLink: $button('copy-link'), net: $('net-status'), veil: $('drop-veil'), template: /** @type {HTMLTemplateElement} */ ($('box-template')),
+  animControls: $('anim-controls'), animToggle: $button('anim-toggle'), animScrub: $input('anim-scrub'), animStatus: $('anim-status'),
+  animNote: $('anim-note'), gifNote: $('gif-note'),
 };
 const ctx2d = /** @type {CanvasRenderingContext2D} */ (els.canvas.getContext('2d'));
 
@@ -52,6 +55,9 @@ const state = {
   pub: { original: null, meme: null },
   /** @type {FontChoice[]} */
   userFonts: [],
+  /** the animated GIF being shown (player.js plays it), or null for a still image
+   *  @type {import('./memeforge').AnimationInfo | null} */
+  anim: null,
 };
 
 /** @type {RenderClient} */
@@ -142,6 +148,7 @@ let pending = null;
 function requestPreview(cause) {
   if (!state.image || !rendererReady) return;
   const start = cause && cause.timeStamp ? cause.timeStamp : performance.now();
+  if (state.anim) { player.refresh(start); return; }
   if (!pending) pending = { start };
   if (!inflight) sendPreview();
 }
@@ -155,6 +162,7 @@ function sendPreview() {
   const { w, h } = previewSize();
   const sent = performance.now();
   renderer.call('preview', { spec: rs.json, width: w, height: h, have: shownFrame }).then((r) => {
+    if (state.anim) return; // an animation was opened meanwhile: the player owns the canvas
     const received = performance.now();
     draw(r);
     reportGlyphs(r.missing);
@@ -171,7 +179,7 @@ function sendPreview() {
     setMsg(els.imageMsg, `The preview failed: ${err.message}`);
   }).finally(() => {
     inflight = false;
-    if (pending && state.image && rendererReady) sendPreview();
+    if (pending && state.image && rendererReady && !state.anim) sendPreview();
   });
 }
 
@@ -202,6 +210,28 @@ function draw(r) {
   }
   shownFrame = r.frame;
 }
+
+// An animated GIF plays through the player (player.js): whole frames, one request at a time.
+/** @type {{ json: string, index: number[] }} the spec of the frame being rendered */
+let frameSpec = { json: '', index: [] };
+const player = new Player({
+  ctx: ctx2d,
+  controls: { root: els.animControls, toggle: els.animToggle, scrub: els.animScrub, status: els.animStatus },
+  render: (frame) => {
+    frameSpec = renderSpec(state.spec);
+    const { w, h } = previewSize();
+    return renderer.call('frame', { spec: frameSpec.json, frame, width: w, height: h });
+  },
+  onFrame: (r, d) => {
+    shownFrame = 0; // the still-image renderer's last frame is no longer on the canvas
+    canvasBlank = false;
+    reportGlyphs(r.missing);
+    reportOverflow(r.overflow, frameSpec.index);
+    if (els.imageMsg.textContent.startsWith('The preview failed')) setMsg(els.imageMsg, '');
+    instrument.emit('frame', { ...d, width: r.width, height: r.height, spec: frameSpec.json });
+  },
+  onError: (err) => setMsg(els.imageMsg, `The preview failed: ${err.message}`),
+});
 
 let fontsLoading = '';
 /** @param {string[]} missing */
@@ -243,10 +273,31 @@ function onWorkerEvent(m) {
 
 const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-/** @param {Uint8Array} bytes */
-async function loadIntoRenderer(bytes) {
+/** Loads bytes of type into the renderer: a GIF with all its frames (an animation when it has
+ *  more than one), anything else as a still.
+ *  @param {Uint8Array} bytes @param {string} type
+ *  @returns {Promise<{ width: number, height: number, anim: import('./memeforge').AnimationInfo | null, firstFrameOnly: boolean }>} */
+async function loadIntoRenderer(bytes, type) {
   const copy = bytes.slice(); // the page keeps its own bytes for publishing and saving
-  return renderer.call('loadImage', { bytes: copy }, [copy.buffer]);
+  if (type === 'image/gif') {
+    const a = await renderer.call('loadAnimation', { bytes: copy }, [copy.buffer]);
+    return { width: a.width, height: a.height, anim: a.frames > 1 ? a : null, firstFrameOnly: false };
+  }
+  const info = await renderer.call('loadImage', { bytes: copy }, [copy.buffer]);
+  return { width: info.width, height: info.height, anim: null, firstFrameOnly: info.animated && info.firstFrameOnly };
+}
+
+/** Shows (or hides) what is special about the image: it plays, or only its first frame is used.
+ *  @param {{ anim: import('./memeforge').AnimationInfo | null, firstFrameOnly: boolean }} info @param {string} name */
+function showAnimationState(info, name) {
+  state.anim = info.anim;
+  if (!info.anim) player.stop();
+  setMsg(els.animNote, info.firstFrameOnly
+    ? `“${name}” is an animation; memeforge uses only its first frame (only GIFs play here).`
+    : '', info.firstFrameOnly ? 'warn' : '');
+  els.gifNote.hidden = !info.anim;
+  /** @type {HTMLElement} */ (els.format.closest('label')).hidden = !!info.anim;
+  updateQualityField();
 }
 
 /** @param {File} file */
@@ -264,13 +315,14 @@ async function takeFile(file) {
   let info;
   const t0 = performance.now();
   try {
-    info = await loadIntoRenderer(img.bytes);
+    info = await loadIntoRenderer(img.bytes, img.type);
     instrument.emit('image', { width: info.width, height: info.height, loadMs: performance.now() - t0 });
+    if (info.anim) instrument.emit('animation', { frames: info.anim.frames, width: info.width, height: info.height, startedAt: t0, loadMs: performance.now() - t0 });
   } catch (err) {
     setBusy('');
     setMsg(els.imageMsg, explainDecodeError(img.name, /** @type {import('./render.js').RenderError} */ (err)));
     // The renderer may have dropped the previous image; give it back so the preview keeps working.
-    if (state.image) loadIntoRenderer(new Uint8Array(await state.image.blob.arrayBuffer())).then(() => requestPreview(), () => {});
+    if (state.image) loadIntoRenderer(new Uint8Array(await state.image.blob.arrayBuffer()), state.image.type).then(() => requestPreview(), () => {});
     return;
   }
   setBusy('');
@@ -280,7 +332,7 @@ async function takeFile(file) {
   state.pub = { original: null, meme: null };
   state.format = img.type === 'image/png' || img.type === 'image/gif' ? 'png' : 'jpeg';
   els.format.value = state.format;
-  updateQualityField();
+  showAnimationState(info, img.name);
   store.put('image', state.image).catch((err) => setMsg(els.imageMsg, `This image won't be kept after a reload (${messageOf(err)}).`));
   // The document goes with the image at once, not 250 ms later: a new image restored with the old
   // document would get the old captions and the old publish record, and Publish would skip its
@@ -288,6 +340,7 @@ async function takeFile(file) {
   docSaver.schedule();
   docSaver.flush();
   showImage();
+  if (info.anim) player.load(info.anim);
   setMsg(els.publishMsg, '');
   els.publishResult.hidden = true;
   els.progressWrap.hidden = true; // a publish of the last image may still run; it no longer shows
@@ -388,16 +441,19 @@ function wireFonts() {
 // ---- download, copy, share ---------------------------------------------------------------------
 
 function updateQualityField() {
-  els.qualityField.hidden = state.format !== 'jpeg';
+  els.qualityField.hidden = state.format !== 'jpeg' || !!state.anim;
 }
 
-/** @param {'jpeg' | 'png'} format */
+/** What Download, Share and Publish make: an animated GIF stays one. @returns {'jpeg' | 'png' | 'gif'} */
+const outFormat = () => (state.anim ? 'gif' : state.format);
+
+/** @param {'jpeg' | 'png' | 'gif'} format */
 function fileName(format) {
   const base = (state.image ? state.image.name : 'meme').replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '-').slice(0, 60) || 'meme';
-  return `meme-${base}.${format === 'png' ? 'png' : 'jpg'}`;
+  return `meme-${base}.${format === 'jpeg' ? 'jpg' : format}`;
 }
 
-/** @param {'jpeg' | 'png'} format */
+/** @param {'jpeg' | 'png' | 'gif'} format */
 async function renderFinal(format) {
   const rs = renderSpec(state.spec);
   const t0 = performance.now();
@@ -424,8 +480,8 @@ function wireSave() {
   els.download.addEventListener('click', () => withButton(els.download, async () => {
     setMsg(els.saveMsg, 'Rendering at full size…');
     try {
-      const r = await renderFinal(state.format);
-      const name = fileName(state.format);
+      const r = await renderFinal(outFormat());
+      const name = fileName(outFormat());
       const url = URL.createObjectURL(r.blob);
       const a = document.createElement('a');
       a.href = url;
@@ -448,7 +504,7 @@ function wireSave() {
         // The item takes a promise so the copy still counts as part of the click.
         const blob = renderFinal('png').then((r) => r.blob);
         await navigator.clipboard.write([new ClipboardItem({ 'image/png': blob })]);
-        setMsg(els.saveMsg, 'Copied the meme as a PNG image.', 'ok');
+        setMsg(els.saveMsg, state.anim ? 'Copied the first frame as a PNG image (clipboards take no animations).' : 'Copied the meme as a PNG image.', 'ok');
       } catch (err) {
         setMsg(els.saveMsg, `Couldn't copy: ${messageOf(err)}`, 'error');
       }
@@ -460,8 +516,8 @@ function wireSave() {
     els.share.hidden = false;
     els.share.addEventListener('click', () => withButton(els.share, async () => {
       try {
-        const r = await renderFinal(state.format);
-        const file = new File([r.blob], fileName(state.format), { type: r.type });
+        const r = await renderFinal(outFormat());
+        const file = new File([r.blob], fileName(outFormat()), { type: r.type });
         await navigator.share({ files: [file], title: 'A meme' });
         setMsg(els.saveMsg, '');
       } catch (err) {
@@ -474,7 +530,7 @@ function wireSave() {
 // ---- publish -----------------------------------------------------------------------------------
 
 function memeIdentity() {
-  return `${state.image ? state.image.id : ''}|${state.format}|${state.quality}|${renderSpec(state.spec).json}`;
+  return `${state.image ? state.image.id : ''}|${outFormat()}|${state.quality}|${renderSpec(state.spec).json}`;
 }
 
 function updatePublishUI() {
@@ -516,7 +572,7 @@ function wirePublish() {
         pub,
         original: { blob: img.blob, type: img.type },
         memeFor: memeIdentity(),
-        renderMeme: async () => { const r = await renderFinal(state.format); return { blob: r.blob, type: r.type }; },
+        renderMeme: async () => { const r = await renderFinal(outFormat()); return { blob: r.blob, type: r.type }; },
         stripOriginal: async (o) => {
           const bytes = new Uint8Array(await o.blob.arrayBuffer());
           const r = /** @type {import('./memeforge').StripResult} */ (await renderer.call('strip', { bytes }, [bytes.buffer]));
@@ -610,9 +666,11 @@ async function restore() {
       // Asked again after the last await, just before the renderer is: had the person chosen a
       // file meanwhile, the saved image would load after theirs and silently replace it.
       if (imagesTaken) return;
-      const info = await loadIntoRenderer(bytes);
+      const info = await loadIntoRenderer(bytes, image.type);
       state.image = { ...image, width: info.width, height: info.height };
+      showAnimationState(info, image.name);
       showImage();
+      if (info.anim) player.load(info.anim);
     } catch (err) {
       setMsg(els.imageMsg, `Your last image couldn't be opened again (${messageOf(err)}). Choose it again.`);
     }
