@@ -314,6 +314,7 @@ async function takeFile(file) {
   imagesTaken++;
   let info;
   const t0 = performance.now();
+  player.hold(); // frames of the old image would only delay the new one
   try {
     info = await loadIntoRenderer(img.bytes, img.type);
     instrument.emit('image', { width: info.width, height: info.height, loadMs: performance.now() - t0 });
@@ -322,7 +323,12 @@ async function takeFile(file) {
     setBusy('');
     setMsg(els.imageMsg, explainDecodeError(img.name, /** @type {import('./render.js').RenderError} */ (err)));
     // The renderer may have dropped the previous image; give it back so the preview keeps working.
-    if (state.image) loadIntoRenderer(new Uint8Array(await state.image.blob.arrayBuffer()), state.image.type).then(() => requestPreview(), () => {});
+    if (state.image) {
+      loadIntoRenderer(new Uint8Array(await state.image.blob.arrayBuffer()), state.image.type)
+        .then(() => requestPreview(), () => {}).finally(() => player.release());
+    } else {
+      player.release();
+    }
     return;
   }
   setBusy('');

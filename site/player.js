@@ -40,6 +40,7 @@ export class Player {
     /** @type {number | null} the oldest edit not yet drawn */
     this.editStart = null;
     this.inflight = false;
+    this.held = false; // another image is being opened: ask for nothing meanwhile
     this.gen = 0; // bumped by load/stop, so a late answer for an older animation is dropped
     /** @type {ReturnType<typeof setTimeout> | 0} */
     this.timer = 0;
@@ -55,6 +56,7 @@ export class Player {
    *  @param {AnimationInfo} anim */
   load(anim) {
     this.stop();
+    this.held = false;
     this.anim = anim;
     let t = 0;
     this.ends = anim.delays.map((d) => (t += Math.max(1, d)));
@@ -69,6 +71,14 @@ export class Player {
     this.t0 = performance.now();
     this.playing = !(reducedMotion && reducedMotion.matches);
     this.updateControls(!this.playing);
+    this.pump();
+  }
+
+  /** Asks the worker for nothing until release: it is opening another image. */
+  hold() { this.held = true; }
+
+  release() {
+    this.held = false;
     this.pump();
   }
 
@@ -149,7 +159,7 @@ export class Player {
   /** Asks for the frame that should be on screen, unless one is being rendered (then the answer's
    *  arrival asks again), and sets the clock for the next one. */
   pump() {
-    if (!this.anim || this.inflight) return;
+    if (!this.anim || this.inflight || this.held) return;
     if (this.timer) { clearTimeout(this.timer); this.timer = 0; }
     let want = this.current;
     if (this.playing) {
