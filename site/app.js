@@ -464,7 +464,12 @@ async function renderFinal(format) {
   const rs = renderSpec(state.spec);
   const t0 = performance.now();
   const r = await renderer.call('final', { spec: rs.json, format, quality: state.quality / 100 });
-  instrument.emit('final', { format, width: r.width, height: r.height, size: r.blob.size, renderMs: r.renderMs, encodeMs: r.encodeMs, totalMs: performance.now() - t0 });
+  const totalMs = performance.now() - t0;
+  if (instrument.on) {
+    // The WASM memory never shrinks, so its size after a final render is the worker's peak so far.
+    const { wasmBytes } = await renderer.call('stats', {});
+    instrument.emit('final', { format, width: r.width, height: r.height, size: r.blob.size, renderMs: r.renderMs, encodeMs: r.encodeMs, totalMs, wasmBytes });
+  }
   return r;
 }
 
