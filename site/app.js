@@ -343,10 +343,12 @@ async function takeFile(file) {
   // The document goes with the image at once, not 250 ms later: a new image restored with the old
   // document would get the old captions and the old publish record, and Publish would skip its
   // original as already uploaded.
+  // An animation's first frame is asked for before the editor is laid out for it, so the worker
+  // renders while the page lays out (a changed size afterwards only redraws at the next frame).
+  if (info.anim) player.load(info.anim);
   docSaver.schedule();
   docSaver.flush();
   showImage();
-  if (info.anim) player.load(info.anim);
   setMsg(els.publishMsg, '');
   els.publishResult.hidden = true;
   els.progressWrap.hidden = true; // a publish of the last image may still run; it no longer shows

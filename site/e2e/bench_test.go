@@ -181,6 +181,8 @@ func benchGIF(t *testing.B, s *testSite, emit func(string, float64, string)) {
 	fs := evalT[[]frameRec](b, fmt.Sprintf(`window.__mf.frames.slice(%d)`, a.FramesBefore))
 	emit("browser_gif_load_100x584x214", a.LoadMs, "ms")
 	emit("browser_gif_drop_to_first_frame", fs[0].Drawn-a.StartedAt, "ms")
+	emit("browser_gif_first_frame_render", fs[0].RenderMs, "ms")
+	emit("browser_gif_load_to_first_frame_sent", fs[0].Sent-a.StartedAt-a.LoadMs, "ms")
 	for _, f := range fs {
 		if f.Frame > 0 {
 			emit("browser_gif_drop_to_second_frame", f.Drawn-a.StartedAt, "ms")
