@@ -11,6 +11,7 @@ import * as store from './storage.js';
 import { OFFLINE_MESSAGE, PublishError, publish } from './publish.js';
 import * as instrument from './instrument.js';
 import * as mymemes from './mymemes.js';
+import { Player } from './player.js';
 import { fonts as BUNDLED_FONTS, spec as specRules, upload } from './contract.js';
 import { emojiFailedMessage, missingMessage } from './glyphs.js';
 
@@ -31,6 +32,8 @@ const els = {
   progress: /** @type {HTMLProgressElement} */ ($('publish-progress')), progressLabel: $('publish-progress-label'),
   publishMsg: $('publish-msg'), publishResult: $('publish-result'), publishLink: /** @type {HTMLAnchorElement} */ ($('publish-link')),
   copyLink: $button('copy-link'), net: $('net-status'), veil: $('drop-veil'), template: /** @type {HTMLTemplateElement} */ ($('box-template')),
+  animControls: $('anim-controls'), animToggle: $button('anim-toggle'), animScrub: $input('anim-scrub'), animStatus: $('anim-status'),
+  animNote: $('anim-note'), gifNote: $('gif-note'),
 };
 const ctx2d = /** @type {CanvasRenderingContext2D} */ (els.canvas.getContext('2d'));
 
@@ -54,6 +57,9 @@ const state = {
   pub: { original: null, meme: null },
   /** @type {FontChoice[]} */
   userFonts: [],
+  /** the animated GIF being shown (player.js plays it), or null for a still image
+   *  @type {import('./memeforge').AnimationInfo | null} */
+  anim: null,
 };
 
 /** @type {RenderClient} */
@@ -144,6 +150,7 @@ let pending = null;
 function requestPreview(cause) {
   if (!state.image || !rendererReady) return;
   const start = cause && cause.timeStamp ? cause.timeStamp : performance.now();
+  if (state.anim) { player.refresh(start); return; }
   if (!pending) pending = { start };
   if (!inflight) sendPreview();
 }
@@ -157,6 +164,7 @@ function sendPreview() {
   const { w, h } = previewSize();
   const sent = performance.now();
   renderer.call('preview', { spec: rs.json, width: w, height: h, have: shownFrame }).then((r) => {
+    if (state.anim) return; // an animation was opened meanwhile: the player owns the canvas
     const received = performance.now();
     draw(r);
     reportGlyphs(r.missing);
@@ -173,7 +181,7 @@ function sendPreview() {
     setMsg(els.imageMsg, `The preview failed: ${err.message}`);
   }).finally(() => {
     inflight = false;
-    if (pending && state.image && rendererReady) sendPreview();
+    if (pending && state.image && rendererReady && !state.anim) sendPreview();
   });
 }
 
@@ -204,6 +212,28 @@ function draw(r) {
   }
   shownFrame = r.frame;
 }
+
+// An animated GIF plays through the player (player.js): whole frames, one request at a time.
+/** @type {{ json: string, index: number[] }} the spec of the frame being rendered */
+let frameSpec = { json: '', index: [] };
+const player = new Player({
+  ctx: ctx2d,
+  controls: { root: els.animControls, toggle: els.animToggle, scrub: els.animScrub, status: els.animStatus },
+  render: (frame) => {
+    frameSpec = renderSpec(state.spec);
+    const { w, h } = previewSize();
+    return renderer.call('frame', { spec: frameSpec.json, frame, width: w, height: h });
+  },
+  onFrame: (r, d) => {
+    shownFrame = 0; // the still-image renderer's last frame is no longer on the canvas
+    canvasBlank = false;
+    reportGlyphs(r.missing);
+    reportOverflow(r.overflow, frameSpec.index);
+    if (els.imageMsg.textContent.startsWith('The preview failed')) setMsg(els.imageMsg, '');
+    instrument.emit('frame', { ...d, width: r.width, height: r.height, spec: frameSpec.json });
+  },
+  onError: (err) => setMsg(els.imageMsg, `The preview failed: ${err.message}`),
+});
 
 let fontsLoading = '';
 let emojiLoading = 0;
@@ -248,10 +278,31 @@ function onWorkerEvent(m) {
 
 const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-/** @param {Uint8Array} bytes */
-async function loadIntoRenderer(bytes) {
+/** Loads bytes of type into the renderer: a GIF with all its frames (an animation when it has
+ *  more than one), anything else as a still.
+ *  @param {Uint8Array} bytes @param {string} type
+ *  @returns {Promise<{ width: number, height: number, anim: import('./memeforge').AnimationInfo | null, firstFrameOnly: boolean }>} */
+async function loadIntoRenderer(bytes, type) {
   const copy = bytes.slice(); // the page keeps its own bytes for publishing and saving
-  return renderer.call('loadImage', { bytes: copy }, [copy.buffer]);
+  if (type === 'image/gif') {
+    const a = await renderer.call('loadAnimation', { bytes: copy }, [copy.buffer]);
+    return { width: a.width, height: a.height, anim: a.frames > 1 ? a : null, firstFrameOnly: false };
+  }
+  const info = await renderer.call('loadImage', { bytes: copy }, [copy.buffer]);
+  return { width: info.width, height: info.height, anim: null, firstFrameOnly: info.animated && info.firstFrameOnly };
+}
+
+/** Shows (or hides) what is special about the image: it plays, or only its first frame is used.
+ *  @param {{ anim: import('./memeforge').AnimationInfo | null, firstFrameOnly: boolean }} info @param {string} name */
+function showAnimationState(info, name) {
+  state.anim = info.anim;
+  if (!info.anim) player.stop();
+  setMsg(els.animNote, info.firstFrameOnly
+    ? `“${name}” is an animation; memeforge uses only its first frame (only GIFs play here).`
+    : '', info.firstFrameOnly ? 'warn' : '');
+  els.gifNote.hidden = !info.anim;
+  /** @type {HTMLElement} */ (els.format.closest('label')).hidden = !!info.anim;
+  updateQualityField();
 }
 
 /** @param {File} file */
@@ -268,14 +319,21 @@ async function takeFile(file) {
   imagesTaken++;
   let info;
   const t0 = performance.now();
+  player.hold(); // frames of the old image would only delay the new one
   try {
-    info = await loadIntoRenderer(img.bytes);
+    info = await loadIntoRenderer(img.bytes, img.type);
     instrument.emit('image', { width: info.width, height: info.height, loadMs: performance.now() - t0 });
+    if (info.anim) instrument.emit('animation', { frames: info.anim.frames, width: info.width, height: info.height, startedAt: t0, loadMs: performance.now() - t0 });
   } catch (err) {
     setBusy('');
     setMsg(els.imageMsg, explainDecodeError(img.name, /** @type {import('./render.js').RenderError} */ (err)));
     // The renderer may have dropped the previous image; give it back so the preview keeps working.
-    if (state.image) loadIntoRenderer(new Uint8Array(await state.image.blob.arrayBuffer())).then(() => requestPreview(), () => {});
+    if (state.image) {
+      loadIntoRenderer(new Uint8Array(await state.image.blob.arrayBuffer()), state.image.type)
+        .then(() => requestPreview(), () => {}).finally(() => player.release());
+    } else {
+      player.release();
+    }
     return;
   }
   setBusy('');
@@ -285,11 +343,14 @@ async function takeFile(file) {
   state.pub = { original: null, meme: null };
   state.format = img.type === 'image/png' || img.type === 'image/gif' ? 'png' : 'jpeg';
   els.format.value = state.format;
-  updateQualityField();
+  showAnimationState(info, img.name);
   store.put('image', state.image).catch((err) => setMsg(els.imageMsg, `This image won't be kept after a reload (${messageOf(err)}).`));
   // The document goes with the image at once, not 250 ms later: a new image restored with the old
   // document would get the old captions and the old publish record, and Publish would skip its
   // original as already uploaded.
+  // An animation's first frame is asked for before the editor is laid out for it, so the worker
+  // renders while the page lays out (a changed size afterwards only redraws at the next frame).
+  if (info.anim) player.load(info.anim);
   docSaver.schedule();
   docSaver.flush();
   showImage();
@@ -393,23 +454,31 @@ function wireFonts() {
 // ---- download, copy, share ---------------------------------------------------------------------
 
 function updateQualityField() {
-  els.qualityField.hidden = state.format !== 'jpeg';
+  els.qualityField.hidden = state.format !== 'jpeg' || !!state.anim;
 }
 
-/** @param {'jpeg' | 'png'} format */
+/** What Download, Share and Publish make: an animated GIF stays one. @returns {'jpeg' | 'png' | 'gif'} */
+const outFormat = () => (state.anim ? 'gif' : state.format);
+
+/** @param {'jpeg' | 'png' | 'gif'} format */
 function fileName(format) {
   const base = (state.image ? state.image.name : 'meme').replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '-').slice(0, 60) || 'meme';
-  return `meme-${base}.${format === 'png' ? 'png' : 'jpg'}`;
+  return `meme-${base}.${format === 'jpeg' ? 'jpg' : format}`;
 }
 
-/** @param {'jpeg' | 'png'} format */
+/** @param {'jpeg' | 'png' | 'gif'} format */
 async function renderFinal(format) {
   const rs = renderSpec(state.spec);
   const t0 = performance.now();
   const reply = await renderer.call('final', { spec: rs.json, format, quality: state.quality / 100 });
   const blob = reply.blob ?? await encodeOnPage(/** @type {Uint8ClampedArray<ArrayBuffer>} */ (reply.pixels), reply.width, reply.height, reply.type, state.quality / 100);
   const r = { ...reply, blob };
-  instrument.emit('final', { format, width: r.width, height: r.height, size: r.blob.size, renderMs: r.renderMs, encodeMs: r.encodeMs, totalMs: performance.now() - t0 });
+  const totalMs = performance.now() - t0;
+  if (instrument.on()) {
+    // The WASM memory never shrinks, so its size after a final render is the worker's peak so far.
+    const { wasmBytes } = await renderer.call('stats', {});
+    instrument.emit('final', { format, width: r.width, height: r.height, size: r.blob.size, renderMs: r.renderMs, encodeMs: r.encodeMs, totalMs, wasmBytes });
+  }
   return r;
 }
 
@@ -442,8 +511,8 @@ function wireSave() {
   els.download.addEventListener('click', () => withButton(els.download, async () => {
     setMsg(els.saveMsg, 'Rendering at full size…');
     try {
-      const r = await renderFinal(state.format);
-      const name = fileName(state.format);
+      const r = await renderFinal(outFormat());
+      const name = fileName(outFormat());
       const url = URL.createObjectURL(r.blob);
       const a = document.createElement('a');
       a.href = url;
@@ -466,7 +535,7 @@ function wireSave() {
         // The item takes a promise so the copy still counts as part of the click.
         const blob = renderFinal('png').then((r) => r.blob);
         await navigator.clipboard.write([new ClipboardItem({ 'image/png': blob })]);
-        setMsg(els.saveMsg, 'Copied the meme as a PNG image.', 'ok');
+        setMsg(els.saveMsg, state.anim ? 'Copied the first frame as a PNG image (clipboards take no animations).' : 'Copied the meme as a PNG image.', 'ok');
       } catch (err) {
         setMsg(els.saveMsg, `Couldn't copy: ${messageOf(err)}`, 'error');
       }
@@ -478,8 +547,8 @@ function wireSave() {
     els.share.hidden = false;
     els.share.addEventListener('click', () => withButton(els.share, async () => {
       try {
-        const r = await renderFinal(state.format);
-        const file = new File([r.blob], fileName(state.format), { type: r.type });
+        const r = await renderFinal(outFormat());
+        const file = new File([r.blob], fileName(outFormat()), { type: r.type });
         await navigator.share({ files: [file], title: 'A meme' });
         setMsg(els.saveMsg, '');
       } catch (err) {
@@ -492,7 +561,7 @@ function wireSave() {
 // ---- publish -----------------------------------------------------------------------------------
 
 function memeIdentity() {
-  return `${state.image ? state.image.id : ''}|${state.format}|${state.quality}|${renderSpec(state.spec).json}`;
+  return `${state.image ? state.image.id : ''}|${outFormat()}|${state.quality}|${renderSpec(state.spec).json}`;
 }
 
 function updatePublishUI() {
@@ -549,7 +618,7 @@ function wirePublish() {
         pub,
         original: { blob: img.blob, type: img.type },
         memeFor: memeIdentity(),
-        renderMeme: async () => { const r = await renderFinal(state.format); return { blob: r.blob, type: r.type }; },
+        renderMeme: async () => { const r = await renderFinal(outFormat()); return { blob: r.blob, type: r.type }; },
         stripOriginal: async (o) => {
           const bytes = new Uint8Array(await o.blob.arrayBuffer());
           const r = /** @type {import('./memeforge').StripResult} */ (await renderer.call('strip', { bytes }, [bytes.buffer]));
@@ -645,9 +714,11 @@ async function restore() {
       // Asked again after the last await, just before the renderer is: had the person chosen a
       // file meanwhile, the saved image would load after theirs and silently replace it.
       if (imagesTaken) return;
-      const info = await loadIntoRenderer(bytes);
+      const info = await loadIntoRenderer(bytes, image.type);
       state.image = { ...image, width: info.width, height: info.height };
+      showAnimationState(info, image.name);
       showImage();
+      if (info.anim) player.load(info.anim);
     } catch (err) {
       setMsg(els.imageMsg, `Your last image couldn't be opened again (${messageOf(err)}). Choose it again.`);
     }

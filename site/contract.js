@@ -202,7 +202,8 @@ export const fonts = /** @type {const} */ ([
   }
 ]);
 
-/** The image formats the renderer opens (wasm/imgio), with the bytes each starts with, and its pixel limit. */
+/** The image formats the renderer opens (wasm/imgio), with the bytes each starts with, its pixel limit,
+ *  and an animated GIF's limits (frames; frames x screen pixels). */
 export const image = /** @type {const} */ ({
   "formats": [
     {
@@ -308,6 +309,8 @@ export const image = /** @type {const} */ ({
       ]
     }
   ],
+  "maxAnimationPixels": 200000000,
+  "maxFrames": 2000,
   "maxPixels": 50000000
 });
 

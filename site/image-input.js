@@ -82,6 +82,8 @@ export const DECODE_MESSAGES = {
   image_corrupt: (label, err) => `${label} looks damaged or incomplete: its image data can't be decoded. (${err.message})`,
   image_empty: (label, err) => `${label} has no pixels to draw on. (${err.message})`,
   unsupported_format: (label) => `${label} isn't an image memeforge can open. Use ${ACCEPTED}.`,
+  too_many_frames: (label) => `${label} has more than ${image.maxFrames.toLocaleString('en')} frames; memeforge plays GIFs of up to ${image.maxFrames.toLocaleString('en')} frames. Shorten the animation or choose another.`,
+  animation_too_long: (label) => `${label} is too big to play: its frames come to more than ${Math.round(image.maxAnimationPixels / 1e6)} megapixels in all (frames × width × height), memeforge's limit for an animation. Use fewer frames or a smaller size.`,
 };
 
 /** Turns the renderer's refusal of an image into words for people.

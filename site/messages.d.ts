@@ -2,7 +2,7 @@
 // the worker answers each with a Reply of the same id, one at a time in the order received, and
 // posts WorkerEvents in between. Pixels and bytes travel as transfers.
 
-import type { ErrorCode, FontInfo, ImageInfo, Rect, StripResult } from "./memeforge";
+import type { AnimationInfo, ErrorCode, FontInfo, ImageInfo, Rect, StripResult } from "./memeforge";
 
 /** What each op takes (besides id and op) and answers. */
 export interface Ops {
@@ -11,8 +11,15 @@ export interface Ops {
   addFont: { args: { name: string; bytes: Uint8Array; fallback: boolean }; result: FontInfo };
   /** have: the frame the page shows (0: none), so only what changed since is sent */
   preview: { args: { spec: string; width: number; height: number; have: number }; result: PreviewReply };
-  /** quality 0..1, for the browser's encoder */
-  final: { args: { spec: string; format: "png" | "jpeg"; quality: number }; result: FinalReply };
+  /** every frame of a GIF (memeforge.loadAnimation); a GIF of one frame is then a still image */
+  loadAnimation: { args: { bytes: Uint8Array }; result: AnimationInfo };
+  /** one whole frame of the loaded animation, captioned, at width x height (player.js asks for
+   *  one at a time, so frames are never queued here) */
+  frame: { args: { spec: string; frame: number; width: number; height: number }; result: FrameReply };
+  /** quality 0..1, for the browser's encoder; "gif": the animation, every frame captioned (finalGIF) */
+  final: { args: { spec: string; format: "png" | "jpeg" | "gif"; quality: number }; result: FinalReply };
+  /** the worker's memory: the WASM module's linear memory, which never shrinks, so it is the peak */
+  stats: { args: {}; result: { wasmBytes: number } };
   /** the original photo without its location and camera data (memeforge.stripMetadata) */
   strip: { args: { bytes: Uint8Array }; result: StripResult };
 }
@@ -31,12 +38,22 @@ export interface PreviewReply {
   renderMs: number;
 }
 
+export interface FrameReply {
+  width: number;
+  height: number;
+  pixels: Uint8ClampedArray<ArrayBuffer>;
+  frame: number;
+  missing: string[];
+  overflow: number[];
+  renderMs: number;
+}
+
 export interface FinalReply {
   /** the encoded meme; absent when the worker has no OffscreenCanvas, and pixels come instead for
    *  the page to encode with its own canvas */
   blob?: Blob;
   pixels?: Uint8ClampedArray<ArrayBuffer>;
-  type: "image/png" | "image/jpeg";
+  type: "image/png" | "image/jpeg" | "image/gif";
   width: number;
   height: number;
   missing: string[];

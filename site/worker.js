@@ -14,6 +14,8 @@ importScripts('wasm_exec.js');
 
 /** @type {Memeforge | null} */
 let mf = null;
+/** @type {WebAssembly.Memory | null} the module's linear memory, for stats */
+let wasmMemory = null;
 const ready = start();
 
 async function start() {
@@ -35,6 +37,7 @@ async function start() {
   await Promise.race([started, exited.then(() => { throw new Error('the renderer stopped while starting'); })]);
   if (!self.memeforge) throw new Error('the renderer said it was ready but set no global');
   mf = self.memeforge;
+  wasmMemory = /** @type {WebAssembly.Memory} */ (instance.exports.mem);
   return { mf, assets: new AssetLoader(contract.fonts, post) };
 }
 
@@ -79,8 +82,14 @@ async function run(msg) {
       return [await mf.loadImage(msg.bytes)];
     case 'addFont':
       return [await mf.addFont(msg.name, msg.bytes, msg.fallback)];
+    case 'loadAnimation':
+      return [await mf.loadAnimation(msg.bytes)];
     case 'preview':
       return preview(mf, msg);
+    case 'frame':
+      return frame(mf, msg);
+    case 'stats':
+      return [{ wasmBytes: wasmMemory ? wasmMemory.buffer.byteLength : 0 }];
     case 'final':
       return final(mf, msg);
     case 'strip': {
@@ -123,10 +132,36 @@ async function preview(mf, msg) {
   return [out, [pixels.buffer]];
 }
 
+// The spec of the last animation frame rendered: while only the frame changes, the fonts it needs
+// are the ones already asked for.
+let frameSpec = '';
+
+/** @param {Memeforge} mf @param {Extract<WorkerRequest, { op: 'frame' }>} msg @returns {Promise<[Ops['frame']['result'], Transferable[]]>} */
+async function frame(mf, msg) {
+  const t0 = performance.now();
+  if (msg.spec !== frameSpec) await loadFontsFor(mf, msg.spec);
+  frameSpec = msg.spec;
+  const res = await mf.renderAnimationFrame(msg.spec, msg.frame, msg.width, msg.height);
+  const pixels = transferable(res.pixels);
+  const out = {
+    width: res.width, height: res.height, pixels, frame: res.frame,
+    missing: Array.from(res.missing), overflow: Array.from(res.overflow), renderMs: performance.now() - t0,
+  };
+  return [out, [pixels.buffer]];
+}
+
 /** @param {Memeforge} mf @param {Extract<WorkerRequest, { op: 'final' }>} msg @returns {Promise<[Ops['final']['result']] | [Ops['final']['result'], Transferable[]]>} */
 async function final(mf, msg) {
   const t0 = performance.now();
   await loadFontsFor(mf, msg.spec);
+  if (msg.format === 'gif') {
+    // Rendered and encoded in one call (Go's GIF encoder: the browser has none).
+    const bytes = await mf.finalGIF(msg.spec);
+    const t1 = performance.now();
+    // GIF's logical screen size, bytes 6..9 little-endian.
+    const width = bytes[6] | (bytes[7] << 8), height = bytes[8] | (bytes[9] << 8);
+    return [{ blob: new Blob([bytes], { type: 'image/gif' }), type: 'image/gif', width, height, missing: [], renderMs: t1 - t0, encodeMs: 0 }];
+  }
   const res = await mf.renderFinal(msg.spec);
   const t1 = performance.now();
   const type = msg.format === 'png' ? 'image/png' : 'image/jpeg';

@@ -88,8 +88,10 @@ func generate() ([]byte, error) {
 			}},
 		{"The fonts memeforge ships (wasm/fonts): the built-in one first, then the fallbacks in the order\n" +
 			"they are tried. The site serves each at fonts/<file>.", "fonts", fonts.Bundled},
-		{"The image formats the renderer opens (wasm/imgio), with the bytes each starts with, and its pixel limit.",
-			"image", map[string]any{"formats": formats(), "maxPixels": imgio.DefaultMaxPixels}},
+		{"The image formats the renderer opens (wasm/imgio), with the bytes each starts with, its pixel limit,\n" +
+			"and an animated GIF's limits (frames; frames x screen pixels).",
+			"image", map[string]any{"formats": formats(), "maxPixels": imgio.DefaultMaxPixels,
+				"maxFrames": imgio.MaxFrames, "maxAnimationPixels": imgio.MaxAnimationPixels}},
 		{"The signer's upload rules: content types it signs and the default size limit (a deployment's\n" +
 			"config.json may say another).", "upload", map[string]any{
 			"types": signer.UploadTypes, "kinds": []string{signer.KindOriginal, signer.KindMeme},

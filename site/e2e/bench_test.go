@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/memeforge/memeforge/internal/testgif"
 	scene "github.com/memeforge/memeforge/site/e2e/fixture"
 )
 
@@ -165,6 +166,8 @@ func BenchmarkBrowser(tb *testing.B) {
 		emit("browser_warm_load_to_first_preview", evalT[float64](b, `window.__mf.previews[0].frame`), "ms")
 	})
 
+	tb.Run("AnimatedGIF", func(t *testing.B) { benchGIF(t, s, emit) })
+
 	tb.Run("Final4000x3000", func(t *testing.B) {
 		path := filepath.Join(t.TempDir(), "photo-4000x3000.jpg")
 		f, err := os.Create(path)
@@ -209,6 +212,105 @@ func BenchmarkBrowser(tb *testing.B) {
 			emit("browser_final_4000x3000_"+format+"_total", pct(total, 50), "ms")
 		}
 	})
+}
+
+// benchGIF measures an animated GIF shaped like a real one (testgif.Real, 100 frames of 584x214):
+// from choosing it to its first frame drawn (and to the second, when it moves), how many frames a
+// second play, a caption keystroke while playing until the frame showing it is drawn, the final
+// captioned GIF (render and encode in the worker), and the worker's WASM memory afterwards.
+func benchGIF(t *testing.B, s *testSite, emit func(string, float64, string)) {
+	path := writeTemp(t, "real-584x214.gif", testgif.Real(100, 584, 214))
+	b := newBrowser(t, 1400, 1000)
+	b.open(s.URL())
+	b.chooseGIF(path)
+	b.waitJS("the second frame", `window.__mf.frames.slice(window.__mf.animations.at(-1).framesBefore).some((f) => f.frame > 0)`, 30*time.Second)
+	type frameRec struct {
+		Frame       int
+		Start       *float64
+		Sent, Drawn float64
+		RenderMs    float64
+	}
+	type animRec struct {
+		StartedAt, LoadMs float64
+		FramesBefore      int
+	}
+	a := evalT[animRec](b, `window.__mf.animations.at(-1)`)
+	fs := evalT[[]frameRec](b, fmt.Sprintf(`window.__mf.frames.slice(%d)`, a.FramesBefore))
+	emit("browser_gif_load_100x584x214", a.LoadMs, "ms")
+	emit("browser_gif_drop_to_first_frame", fs[0].Drawn-a.StartedAt, "ms")
+	emit("browser_gif_first_frame_render", fs[0].RenderMs, "ms")
+	emit("browser_gif_load_to_first_frame_sent", fs[0].Sent-a.StartedAt-a.LoadMs, "ms")
+	for _, f := range fs {
+		if f.Frame > 0 {
+			emit("browser_gif_drop_to_second_frame", f.Drawn-a.StartedAt, "ms")
+			break
+		}
+	}
+
+	// Playback: frames drawn a second over 3 s (the GIF asks for 25), and the render of each.
+	n := b.framesDrawn()
+	time.Sleep(3 * time.Second)
+	fs = evalT[[]frameRec](b, fmt.Sprintf(`window.__mf.frames.slice(%d)`, n))
+	var render []float64
+	for _, f := range fs {
+		render = append(render, f.RenderMs)
+	}
+	emit("browser_gif_playback_fps", float64(len(fs))/3, "frames/s")
+	emit("browser_gif_frame_render_p50", pct(render, 50), "ms")
+
+	// Keystrokes while playing, 8 a second, without polling the page meanwhile.
+	b.do(chromedp.Focus(chromedp.CSS("#box-0-text")),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('box-0-text').select()`))
+	n = b.framesDrawn()
+	for _, r := range "caption while it plays" {
+		b.do(chromedp.KeyEvent(string(r)))
+		time.Sleep(125 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	fs = evalT[[]frameRec](b, fmt.Sprintf(`window.__mf.frames.slice(%d)`, n))
+	var shown []float64
+	for _, f := range fs {
+		if f.Start != nil {
+			shown = append(shown, f.Drawn-*f.Start)
+		}
+	}
+	if len(shown) == 0 {
+		b.fatalf("no frame drawn for a keystroke")
+	}
+	emit("browser_gif_keystroke_to_frame_p50", pct(shown, 50), "ms")
+	emit("browser_gif_keystroke_to_frame_p95", pct(shown, 95), "ms")
+
+	dir := t.TempDir()
+	b.allowDownloads(dir)
+	type fin struct {
+		Format             string
+		Size               int
+		TotalMs, WasmBytes float64
+	}
+	var total []float64
+	var last fin
+	for i := range 3 {
+		b.typeCaption(1, fmt.Sprintf("final %d", i))
+		k := evalT[int](b, `window.__mf.finals.length`)
+		b.do(chromedp.Click(chromedp.ID("download")))
+		b.waitJS("the final GIF", fmt.Sprintf(`window.__mf.finals.length > %d`, k), 120*time.Second)
+		last = evalT[fin](b, `window.__mf.finals.at(-1)`)
+		if last.Format != "gif" {
+			b.fatalf("the final render was a %s", last.Format)
+		}
+		total = append(total, last.TotalMs)
+	}
+	emit("browser_gif_final_100x584x214_total", pct(total, 50), "ms")
+	emit("browser_gif_final_size_ratio", float64(last.Size)/float64(fileSize(t, path)), "x")
+	emit("browser_gif_worker_wasm_memory", last.WasmBytes/(1<<20), "MiB")
+}
+
+func fileSize(t testing.TB, path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Size()
 }
 
 // pct is the p-th percentile (nearest rank) of v.

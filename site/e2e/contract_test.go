@@ -22,7 +22,7 @@ func TestPageFollowsTheContract(t *testing.T) {
 	t.Run("ExplainsEveryDecodeCode", func(t *testing.T) {
 		b := b.on(t)
 		var want []string
-		for _, err := range []error{imgio.ErrUnsupported, imgio.ErrTooLarge, imgio.ErrEmpty, imgio.ErrCorrupt} {
+		for _, err := range []error{imgio.ErrUnsupported, imgio.ErrTooLarge, imgio.ErrEmpty, imgio.ErrCorrupt, imgio.ErrTooManyFrames, imgio.ErrAnimationTooLong} {
 			code := string(meme.ErrorCode(err))
 			if code == string(meme.CodeInternal) {
 				t.Fatalf("imgio's %v has no code in meme's table", err)

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/memeforge/memeforge/internal/testgif"
 	"github.com/memeforge/memeforge/site/e2e/engine"
 )
 
@@ -163,6 +164,26 @@ func TestEngines(t *testing.T) {
 				g := e.boxGeom(0)
 				if c, tot := diffCount(t, before, after, g.Y, g.Y+g.H); c < tot/200 {
 					e.fatalf("offline typing changed only %d of %d pixels", c, tot)
+				}
+			})
+
+			step("AnimatedGIFPlays", func(t *testing.T) {
+				e := e.on(t)
+				path := writeTemp(t, "dancing.gif", testgif.Real(gifFrames, gifW, gifH))
+				e.must(e.b.SetFiles(e.ctx(), "#file-input", path))
+				e.waitJS("the GIF to play", `window.__mf.animations.length > 0 && new Set(window.__mf.frames.slice(window.__mf.animations.at(-1).framesBefore).map((f) => f.frame)).size >= 4`, 30*time.Second)
+				if msg := e.text("#image-msg"); msg != "" {
+					e.fatalf("choosing a GIF: %s", msg)
+				}
+				a := e.canvas()
+				changed := false
+				for i := 0; i < 20 && !changed; i++ {
+					time.Sleep(60 * time.Millisecond)
+					_, over := maxDiff(a, e.canvas(), 8)
+					changed = over > 0
+				}
+				if !changed {
+					e.fatalf("the canvas did not change over 1.2 s of playback")
 				}
 			})
 

@@ -108,7 +108,9 @@ func (b *browser) on(t testing.TB) *browser {
 // the first script on.
 const recorder = `(() => {
   window.memeforgeInstrument = true;
-  window.__mf = { previews: [], finals: [], images: [] };
+  window.__mf = { previews: [], finals: [], images: [], frames: [], animations: [] };
+  document.addEventListener('memeforge:frame', (e) => window.__mf.frames.push(e.detail));
+  document.addEventListener('memeforge:animation', (e) => window.__mf.animations.push({ ...e.detail, framesBefore: window.__mf.frames.length }));
   document.addEventListener('memeforge:image', (e) => window.__mf.images.push(e.detail));
   document.addEventListener('memeforge:ready', (e) => { window.__mf.readyAt = e.detail.at; });
   document.addEventListener('memeforge:preview', (e) => window.__mf.previews.push(e.detail));
