@@ -28,11 +28,12 @@ cp "$root/wasm/emoji/LICENSE-twemoji.txt" "$tmp/emoji/"
 
 # The cache version is a hash of every file the service worker may precache, so any change to any
 # of them (and only a change) makes browsers fetch a fresh set.
-# The precache list is every file but the service worker itself, the licences and the emoji art
-# (3,720 files; the page fetches the few a caption needs).
+# The precache list is every file but the service worker itself, the licences, the emoji art and
+# the templates (the emoji are 3,720 files and the page fetches the few a caption needs; sw.js keeps
+# the templates it has fetched in a cache of their own, which outlives an update).
 if [ -f "$tmp/sw.js" ]; then
   version=$(cd "$tmp" && find . -type f ! -name sw.js -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
-  shell=$(cd "$tmp" && find . -type f ! -name sw.js ! -name '*.txt' ! -path './emoji/*' | sed 's|^\./||' | sort | sed "s/.*/'&'/" | paste -sd, -)
+  shell=$(cd "$tmp" && find . -type f ! -name sw.js ! -name '*.txt' ! -path './emoji/*' ! -path './templates/*' | sed 's|^\./||' | sort | sed "s/.*/'&'/" | paste -sd, -)
   sed -i "s/__BUILD_VERSION__/$version/g; s|/\*__SHELL__\*/|$shell|" "$tmp/sw.js"
 fi
 

@@ -78,11 +78,14 @@ export const spec = /** @type {const} */ ({
     "outline",
     "outlineWidth",
     "transform",
-    "rotation"
+    "rotation",
+    "background",
+    "shadow"
   ],
   "maxBoxes": 20,
   "maxFontBytes": 31457280,
   "maxFontName": 64,
+  "maxImages": 4,
   "maxSpecSize": 1048576,
   "maxTextLen": 500,
   "newBox": {

@@ -8,9 +8,13 @@ import type { ErrorCode, FontInfo, ImageInfo, Rect, StripResult } from "./memefo
 export interface Ops {
   init: { args: {}; result: { version: string } };
   loadImage: { args: { bytes: Uint8Array }; result: ImageInfo };
+  /** one slot of a canvas (memeforge.loadImageAt) */
+  loadImageAt: { args: { slot: number; bytes: Uint8Array }; result: ImageInfo };
   addFont: { args: { name: string; bytes: Uint8Array; fallback: boolean }; result: FontInfo };
-  /** have: the frame the page shows (0: none), so only what changed since is sent */
-  preview: { args: { spec: string; width: number; height: number; have: number }; result: PreviewReply };
+  /** have: the frame the page shows (0: none), so only what changed since is sent.
+   *  fit: width x height is the box to fit in: the worker asks memeforge.size and renders the
+   *  meme's shape inside the box, never larger than the final size (the reply says both). */
+  preview: { args: { spec: string; width: number; height: number; have: number; fit?: boolean }; result: PreviewReply };
   /** quality 0..1, for the browser's encoder */
   final: { args: { spec: string; format: "png" | "jpeg"; quality: number }; result: FinalReply };
   /** the original photo without its location and camera data (memeforge.stripMetadata) */
@@ -29,6 +33,8 @@ export interface PreviewReply {
   missing: string[];
   overflow: number[];
   renderMs: number;
+  /** the final size (memeforge.size), when the request asked to fit */
+  full?: { width: number; height: number };
 }
 
 export interface FinalReply {

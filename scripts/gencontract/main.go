@@ -47,7 +47,8 @@ func generate() ([]byte, error) {
 	var fields []string
 	t := reflect.TypeFor[meme.Box]()
 	for i := range t.NumField() {
-		fields = append(fields, t.Field(i).Tag.Get("json"))
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		fields = append(fields, name)
 	}
 	codes := meme.Codes()
 	quoted := make([]string, len(codes))
@@ -69,7 +70,7 @@ func generate() ([]byte, error) {
 			"Fractions are of the image; ranges are inclusive except where exclusiveMin says.",
 			"spec", map[string]any{
 				"maxBoxes": meme.MaxBoxes, "maxTextLen": meme.MaxTextLen, "maxSpecSize": meme.MaxSpecSize,
-				"maxFontName": meme.MaxFontName, "maxFontBytes": meme.MaxFontBytes,
+				"maxFontName": meme.MaxFontName, "maxFontBytes": meme.MaxFontBytes, "maxImages": meme.MaxImages,
 				"fields": fields,
 				"ranges": map[string]any{
 					"x": rng{0, 1}, "y": rng{0, 1}, "w": rng{0, 1}, "h": rng{0, 1}, "size": rng{0, 1}, "minSize": rng{0, 1},
