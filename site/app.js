@@ -91,6 +91,8 @@ function setBusy(text) {
 
 /** @type {History} */
 let history = new History(JSON.stringify(state.spec));
+let thumbs = 0; // thumbnails made, so the list is redrawn only for a new one
+let lastListed = '';
 
 const docOf = () => ({
   id: state.id, title: state.title, created: state.created, updated: Date.now(), slots: state.images.length,
@@ -100,7 +102,9 @@ const docOf = () => ({
 // The current meme is written twice: under "doc" as it always was, and in the list of memes.
 const docSaver = store.saver('doc', () => {
   const doc = docOf();
-  if (state.id) store.putMeme({ ...doc, thumb: state.thumb }).then(() => showMemes(), (err) => console.warn('memeforge: saving the meme failed:', err));
+  // The list is drawn again only when it changes: another meme, or a new thumbnail.
+  const listed = `${state.id}|${thumbs}`;
+  if (state.id) store.putMeme({ ...doc, thumb: state.thumb }).then(() => { if (listed !== lastListed) { lastListed = listed; showMemes(); } }, (err) => console.warn('memeforge: saving the meme failed:', err));
   return doc;
 }, 250, (err) => console.warn('memeforge: saving failed:', err));
 
@@ -440,18 +444,19 @@ function scheduleThumb() {
   clearTimeout(thumbTimer);
   const id = state.id;
   thumbTimer = window.setTimeout(() => thumbnail(els.canvas).then((b) => {
-    if (b && id === state.id) { state.thumb = b; docSaver.schedule(); }
+    if (b && id === state.id) { state.thumb = b; thumbs++; docSaver.schedule(); }
   }), 1500);
 }
 
 /** Opens a saved meme (or says why not); true when it is shown.
- *  @param {any} rec the record in the list @returns {Promise<boolean>} */
-async function openRecord(rec) {
+ *  @param {any} rec the record in the list @param {boolean} [starting] restoring at start: an image
+ *  the person chose meanwhile wins @returns {Promise<boolean>} */
+async function openRecord(rec, starting = false) {
   const n = Math.max(1, Number(rec.slots) || 1);
   /** @type {(LoadedImage | null)[]} */
   const images = await Promise.all(Array.from({ length: n }, (_, i) => store.getImage(rec.id, i).then((x) => x || null, () => null)));
   if (!images[0] || !images[0].blob) return false;
-  if (imagesTaken) return false; // asked again after the awaits, just before the renderer is
+  if (starting && imagesTaken) return false; // asked again after the awaits, just before the renderer is
   await loadAll(images);
   for (const im of images) if (im) { const b = im.blob; if (!(b instanceof Blob)) return false; }
   state.id = rec.id;
@@ -770,7 +775,7 @@ function wirePublish() {
       const url = await publish({
         signPath: config.signPath,
         pub,
-        original: { blob: img.blob, type: img.type },
+        originals: state.images.map((im) => (im ? { blob: im.blob, type: im.type } : { blob: img.blob, type: img.type })),
         memeFor: memeIdentity(),
         renderMeme: async () => { const r = await renderFinal(state.format); return { blob: r.blob, type: r.type }; },
         stripOriginal: async (o) => {
@@ -855,7 +860,7 @@ async function restore() {
     // The list of memes: open the one being edited last (none: it was deleted).
     try {
       const rec = current ? await store.getMeme(current) : null;
-      if (rec && !(await openRecord(rec)) && !imagesTaken) setMsg(els.imageMsg, 'Your last meme couldn\'t be opened again: its images are missing. Choose an image.');
+      if (rec && !(await openRecord(rec, true)) && !imagesTaken) setMsg(els.imageMsg, 'Your last meme couldn\'t be opened again: its images are missing. Choose an image.');
     } catch (err) {
       setMsg(els.imageMsg, `Your last meme couldn't be opened again (${messageOf(err)}). Choose an image.`);
     }
