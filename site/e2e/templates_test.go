@@ -74,6 +74,7 @@ func TestTemplates(t *testing.T) {
 		if !strings.Contains(twoPanelSpec, `"canvas"`) {
 			b.fatalf("the previewed spec has no canvas: %s", twoPanelSpec)
 		}
+		b.screenshot("two-panel-editor-1280.png")
 		want := runCLI(t, cli, twoPanelSpec, fixture("photo-800x600.jpg"), fixture("tall-300x450.png"))
 		b.compareWithCLI(want)
 	})
