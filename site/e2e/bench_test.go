@@ -91,11 +91,12 @@ func BenchmarkBrowser(tb *testing.B) {
 		}
 		f.Close()
 		for _, px := range []int{800, 1600} {
-			// The preview box is the column's width by 72 % of the window's height: a 4:3 meme
-			// px wide needs a window px*0.75/0.72 tall and the editor panel beside it.
-			winW, winH := px+480, int(math.Ceil(float64(px)*0.75/0.72))+2
+			// The preview box is the column's width (at most about 1000 CSS px) by 72 % of the
+			// window's height: a 4:3 meme 800 px wide needs a window 834 px tall; 1600 px is the
+			// same window at device pixel ratio 2.
 			for _, kind := range []string{"one", "four"} {
-				b := newBrowser(t, winW, winH)
+				b := newBrowser(t, 1400, 834)
+				b.do(chromedp.EmulateViewport(1400, 834, chromedp.EmulateScale(float64(px)/800)))
 				b.open(s.URL())
 				if kind == "one" {
 					b.chooseImage(photo)
