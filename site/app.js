@@ -638,7 +638,7 @@ function wireFonts() {
       const entry = await addUserFont(name, '', bytes);
       store.putFont({ name, label: entry.label, bytes: new Blob([bytes]) }).catch(() => {});
       const b = state.spec.boxes[state.selected];
-      if (b) { b.font = name; editor.setSpec(state.spec, state.selected); requestPreview(); saved(); }
+      if (b) { b.font = name; editor.setSpec(state.spec, state.selected); requestPreview(); recordEdit(''); saved(); }
       setMsg(els.fontMsg, `Loaded ${entry.label}${b ? `; caption ${state.selected + 1} uses it now` : ''}.`, 'ok');
     } catch (err) {
       setMsg(els.fontMsg, `“${f.name}” can't be used as a font: ${messageOf(err)}`, 'error');
