@@ -16,9 +16,10 @@ export class History {
     this.states = [initial];
     this.at = 0;
     if (saved && Array.isArray(saved.states) && saved.states.length && saved.states.every((s) => typeof s === 'string') &&
-        Number.isInteger(saved.at) && saved.at >= 0 && saved.at < saved.states.length && saved.states[saved.at] === initial) {
+        Number.isInteger(saved.at) && saved.at >= 0 && saved.at < saved.states.length) {
       this.states = saved.states.slice();
       this.at = saved.at;
+      this.states[this.at] = initial; // the spec as opened (a page may tidy a saved spec) is the step shown
     }
     this.lastKey = '';
     this.lastAt = 0;
