@@ -197,8 +197,10 @@ func TestTemplates(t *testing.T) {
 			b.fatalf("undo after the reload gives %q; want %q", got, "before the reload")
 		}
 		// Switch to the two-panel meme and back: each keeps its own captions.
+		n := b.previews()
 		b.do(chromedp.Click(chromedp.CSS(`#meme-list .meme-open:not([aria-current])`)))
 		b.waitJS("the other meme", `document.getElementById('box-0-text').value === 'typed words'`, 20*time.Second)
+		b.waitPreview(n)
 		if got := b.lastSpecAfterSettle(); !strings.Contains(got, `"canvas"`) {
 			b.fatalf("the two-panel meme lost its canvas: %s", got)
 		}
