@@ -29,13 +29,14 @@ cp "$root/wasm/emoji/LICENSE-twemoji.txt" "$tmp/emoji/"
 # The cache version is a hash of every file the service worker may precache, so any change to any
 # of them (and only a change) makes browsers fetch a fresh set.
 # The precache list is the app shell: every file but the service worker itself, the licences, the
-# fonts and the emoji art. A Latin meme needs no font file (Anton is in the module); the page fetches
+# fonts, the emoji art and the templates (sw.js keeps the templates it has fetched in a cache of
+# their own, which outlives an update). A Latin meme needs no font file (Anton is in the module); the page fetches
 # the few fonts and emoji a caption needs, and sw.js keeps each in its assets cache, named for a hash
 # of everything under fonts/ and emoji/ so that a changed file is never served from an old cache.
 if [ -f "$tmp/sw.js" ]; then
   version=$(cd "$tmp" && find . -type f ! -name sw.js -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
   assets=$(cd "$tmp" && find ./fonts ./emoji -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
-  shell=$(cd "$tmp" && find . -type f ! -name sw.js ! -name '*.txt' ! -path './emoji/*' ! -path './fonts/*' | sed 's|^\./||' | sort | sed "s/.*/'&'/" | paste -sd, -)
+  shell=$(cd "$tmp" && find . -type f ! -name sw.js ! -name '*.txt' ! -path './emoji/*' ! -path './fonts/*' ! -path './templates/*' | sed 's|^\./||' | sort | sed "s/.*/'&'/" | paste -sd, -)
   sed -i "s/__BUILD_VERSION__/$version/g; s/__ASSETS_VERSION__/$assets/g; s|/\*__SHELL__\*/|$shell|" "$tmp/sw.js"
 fi
 

@@ -5,7 +5,7 @@
 
 import { RenderClient } from './render.js';
 import { Editor } from './editor.js';
-import { defaultSpec, renderSpec, sanitizeSpec } from './spec.js';
+import { defaultSpec, renderSpec, sanitizeSpec, slotCount } from './spec.js';
 import { ACCEPT_TYPES, ACCEPTED, InputError, explainDecodeError, firstFile, formatBytes, readImage } from './image-input.js';
 import * as store from './storage.js';
 import { OFFLINE_MESSAGE, PublishError, publish } from './publish.js';
@@ -14,6 +14,10 @@ import * as mymemes from './mymemes.js';
 import { Player } from './player.js';
 import { fonts as BUNDLED_FONTS, spec as specRules, upload } from './contract.js';
 import { emojiFailedMessage, missingMessage } from './glyphs.js';
+import { Gallery } from './gallery.js';
+import { History } from './history.js';
+import { MemeList, thumbnail } from './memes.js';
+import { SlotControls } from './slots.js';
 
 /** The element with id, which index.html has. @param {string} id */
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -34,6 +38,7 @@ const els = {
   copyLink: $button('copy-link'), net: $('net-status'), veil: $('drop-veil'), template: /** @type {HTMLTemplateElement} */ ($('box-template')),
   animControls: $('anim-controls'), animToggle: $button('anim-toggle'), animScrub: $input('anim-scrub'), animStatus: $('anim-status'),
   animNote: $('anim-note'), gifNote: $('gif-note'),
+  undo: $button('undo'), redo: $button('redo'), memeList: $('meme-list'), memesCard: $('memes-card'), slotList: $('slot-list'),
 };
 const ctx2d = /** @type {CanvasRenderingContext2D} */ (els.canvas.getContext('2d'));
 
@@ -46,8 +51,16 @@ const BUILTIN_FONTS = BUNDLED_FONTS.map((f) => ({ name: f.name, label: f.label }
 /** @typedef {import('./publish.js').PublishRecord} PublishRecord */
 
 const state = {
-  /** @type {LoadedImage | null} */
+  /** @type {LoadedImage | null} the first slot's image: the meme has one once this is set */
   image: null,
+  /** @type {(LoadedImage | null)[]} every slot's image, in slot order */
+  images: [],
+  /** this meme's key in the list of memes kept on the device */
+  id: '',
+  title: '',
+  created: 0,
+  /** @type {Blob | null} */
+  thumb: null,
   spec: defaultSpec(),
   selected: 0,
   /** @type {'jpeg' | 'png'} */
@@ -84,20 +97,82 @@ function setBusy(text) {
 
 // ---- persistence -------------------------------------------------------------------------------
 
-const docSaver = store.saver('doc', () => ({
+/** @type {History} */
+let history = new History(JSON.stringify(state.spec));
+let thumbs = 0; // thumbnails made, so the list is redrawn only for a new one
+let lastListed = '';
+
+const docOf = () => ({
+  id: state.id, title: state.title, created: state.created, updated: Date.now(), slots: state.images.length,
   spec: state.spec, selected: state.selected, format: state.format, quality: state.quality, pub: state.pub,
-}), 250, (err) => console.warn('memeforge: saving failed:', err));
+  history: history.toJSON(),
+});
+// The current meme is written twice: under "doc" as it always was, and in the list of memes.
+const docSaver = store.saver('doc', () => {
+  const doc = docOf();
+  // The list is drawn again only when it changes: another meme, or a new thumbnail.
+  const listed = `${state.id}|${thumbs}`;
+  if (state.id) store.putMeme({ ...doc, thumb: state.thumb }).then(() => { if (listed !== lastListed) { lastListed = listed; showMemes(); } }, (err) => console.warn('memeforge: saving the meme failed:', err));
+  return doc;
+}, 250, (err) => console.warn('memeforge: saving failed:', err));
 
 function saved() {
   docSaver.schedule();
   updatePublishUI();
 }
 
+// ---- undo and redo ------------------------------------------------------------------------------
+
+/** What an edit was, so a burst of the same edit is one undo step. @param {Event | undefined} e */
+function editKey(e) {
+  if (!e || e.type === 'click') return ''; // add, remove, duplicate: a step each
+  const t = /** @type {HTMLElement | null} */ (e.target instanceof HTMLElement ? e.target : null);
+  return `${e.type === 'pointermove' ? 'drag' : e.type}:${(t && t.dataset.k) || ''}:${state.selected}`;
+}
+
+/** @param {string} key */
+function recordEdit(key) {
+  history.record(JSON.stringify(state.spec), key);
+  updateUndoButtons();
+}
+
+function updateUndoButtons() {
+  els.undo.disabled = !state.image || !history.canUndo;
+  els.redo.disabled = !state.image || !history.canRedo;
+}
+
+/** @param {'undo' | 'redo'} which */
+function undoRedo(which) {
+  if (!state.image) return;
+  const json = which === 'undo' ? history.undo() : history.redo();
+  if (json === null) return;
+  state.spec = sanitizeSpec(JSON.parse(json));
+  editor.setSpec(state.spec, state.selected);
+  slots.refresh(state.spec);
+  updateUndoButtons();
+  requestPreview();
+  saved();
+}
+
+function wireUndo() {
+  els.undo.addEventListener('click', () => undoRedo('undo'));
+  els.redo.addEventListener('click', () => undoRedo('redo'));
+  document.addEventListener('keydown', (e) => {
+    if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+    const k = e.key.toLowerCase();
+    const which = k === 'z' ? (e.shiftKey ? 'redo' : 'undo') : k === 'y' && !e.shiftKey ? 'redo' : null;
+    if (!which || !state.image || (document.querySelector('dialog[open]'))) return;
+    // Ours, not the text field's own: one history for every kind of edit.
+    e.preventDefault();
+    undoRedo(which);
+  });
+}
+
 // ---- the editor --------------------------------------------------------------------------------
 
 const editor = new Editor({
   list: els.boxList, overlay: els.overlay, template: els.template, addButton: els.addBox,
-  onChange: (event) => { requestPreview(event); saved(); },
+  onChange: (event) => { requestPreview(event); recordEdit(editKey(event)); saved(); },
   onSelect: (i) => { state.selected = i; docSaver.schedule(); },
 });
 
@@ -111,26 +186,45 @@ function fontList() {
 // One query list, read on every preview, not a new one per keystroke.
 const narrowScreen = window.matchMedia('(max-width: 900px)');
 
-function previewSize() {
-  const img = /** @type {LoadedImage} */ (state.image);
+// The box the preview may fill: the column's width and a share of the window's height. The worker
+// fits the meme's own shape (memeforge.size: a canvas's depends on its images and its caption bar)
+// into it, in device pixels, never above the final size.
+function previewBox() {
   const avail = /** @type {HTMLElement} */ (els.stage.parentElement).clientWidth;
   const narrow = narrowScreen.matches;
   const maxH = narrow ? Math.max(160, window.innerHeight * 0.42) : Math.max(240, window.innerHeight * 0.72);
+  const dpr = window.devicePixelRatio || 1;
+  return { cssW: Math.max(1, avail), cssH: maxH, w: Math.max(1, Math.round(avail * dpr)), h: Math.max(1, Math.round(maxH * dpr)) };
+}
+
+/** The pixel size of a one-image meme's preview (an animation's frames): the image's shape in the
+ *  preview box, never larger than the image. */
+function previewSize() {
+  const img = /** @type {LoadedImage} */ (state.image);
+  const box = previewBox();
   const aspect = img.width / img.height;
-  const cssW = Math.max(1, Math.min(avail, maxH * aspect));
-  const cssH = cssW / aspect;
+  const cssW = Math.max(1, Math.min(box.cssW, box.cssH * aspect));
   const dpr = window.devicePixelRatio || 1;
   const w = Math.max(1, Math.round(Math.min(cssW * dpr, img.width)));
-  const h = Math.max(1, Math.round(w / aspect));
-  return { cssW, cssH, w, h };
+  return { w, h: Math.max(1, Math.round(w / aspect)) };
+}
+
+/** the meme's final size, from the last preview; the image's until then @type {{ width: number, height: number } | null} */
+let fullSize = null;
+function fitCSS() {
+  const full = fullSize || (state.image && state.images.length === 1 ? state.image : null);
+  if (!full) return;
+  const box = previewBox();
+  const s = Math.min(box.cssW / full.width, box.cssH / full.height);
+  els.canvas.style.width = `${full.width * s}px`;
+  els.canvas.style.height = `${full.height * s}px`;
 }
 
 let lastPixelSize = '';
 function layout() {
   if (!state.image) return;
-  const { cssW, cssH, w, h } = previewSize();
-  els.canvas.style.width = `${cssW}px`;
-  els.canvas.style.height = `${cssH}px`;
+  fitCSS();
+  const { w, h } = previewBox();
   const key = `${w}x${h}`;
   if (key !== lastPixelSize) {
     lastPixelSize = key;
@@ -161,12 +255,17 @@ function sendPreview() {
   inflight = true;
   const seq = ++previewSeq;
   const rs = renderSpec(state.spec);
-  const { w, h } = previewSize();
+  const { w, h } = previewBox();
   const sent = performance.now();
-  renderer.call('preview', { spec: rs.json, width: w, height: h, have: shownFrame }).then((r) => {
+  renderer.call('preview', { spec: rs.json, width: w, height: h, have: shownFrame, fit: true }).then((r) => {
     if (state.anim) return; // an animation was opened meanwhile: the player owns the canvas
     const received = performance.now();
+    if (r.full && (!fullSize || fullSize.width !== r.full.width || fullSize.height !== r.full.height)) {
+      fullSize = r.full;
+      fitCSS();
+    }
     draw(r);
+    scheduleThumb();
     reportGlyphs(r.missing);
     reportOverflow(r.overflow, rs.index);
     setMsg(els.imageMsg, '');
@@ -278,12 +377,17 @@ function onWorkerEvent(m) {
 
 const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-/** Loads bytes of type into the renderer: a GIF with all its frames (an animation when it has
- *  more than one), anything else as a still.
- *  @param {Uint8Array} bytes @param {string} type
+/** Loads bytes of type into the renderer: into slot (1..3) of a canvas as a still; as the first
+ *  image (slot -1), a GIF with all its frames (an animation when it has more than one; pass type ''
+ *  to load a GIF as a still, as a multi-image meme does), anything else as a still.
+ *  @param {Uint8Array} bytes @param {string} type @param {number} [slot]
  *  @returns {Promise<{ width: number, height: number, anim: import('./memeforge').AnimationInfo | null, firstFrameOnly: boolean }>} */
-async function loadIntoRenderer(bytes, type) {
+async function loadIntoRenderer(bytes, type, slot = -1) {
   const copy = bytes.slice(); // the page keeps its own bytes for publishing and saving
+  if (slot >= 1) {
+    const info = await renderer.call('loadImageAt', { slot, bytes: copy }, [copy.buffer]);
+    return { width: info.width, height: info.height, anim: null, firstFrameOnly: info.animated && info.firstFrameOnly };
+  }
   if (type === 'image/gif') {
     const a = await renderer.call('loadAnimation', { bytes: copy }, [copy.buffer]);
     return { width: a.width, height: a.height, anim: a.frames > 1 ? a : null, firstFrameOnly: false };
@@ -303,6 +407,200 @@ function showAnimationState(info, name) {
   els.gifNote.hidden = !info.anim;
   /** @type {HTMLElement} */ (els.format.closest('label')).hidden = !!info.anim;
   updateQualityField();
+}
+
+/** Puts a meme's images back into the renderer, slot by slot. @param {(LoadedImage | null)[]} images */
+async function loadAll(images) {
+  // Only a one-image meme plays a GIF; in a canvas of several it is a still.
+  const single = images.filter(Boolean).length === 1 && images.length === 1;
+  /** @type {Awaited<ReturnType<typeof loadIntoRenderer>> | null} */
+  let first = null;
+  for (let i = 0; i < images.length; i++) {
+    const im = images[i];
+    if (!im) continue;
+    const info = await loadIntoRenderer(new Uint8Array(await im.blob.arrayBuffer()), single ? im.type : '', i === 0 ? -1 : i);
+    if (i === 0) first = info;
+  }
+  return first;
+}
+
+/** @param {{ bytes: Uint8Array, type: string, name: string }} img @param {{ width: number, height: number }} info @returns {LoadedImage} */
+const loaded = (img, info) => ({ blob: new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (img.bytes)], { type: img.type }), type: img.type, name: img.name, width: info.width, height: info.height, id: randomId() });
+
+/** Makes a new meme, whose images are in the renderer already, the one being edited; the one
+ *  before stays in the list. @param {LoadedImage[]} images @param {import('./spec.js').EditorSpec} spec @param {string} title */
+function startMeme(images, spec, title) {
+  docSaver.flush(); // the last edits of the meme before go to its own record first
+  state.id = randomId();
+  state.created = Date.now();
+  state.title = title;
+  state.thumb = null;
+  state.images = images;
+  state.image = images[0];
+  state.spec = spec;
+  state.selected = 0;
+  state.pub = { original: null, meme: null };
+  state.format = images[0].type === 'image/png' || images[0].type === 'image/gif' ? 'png' : 'jpeg';
+  els.format.value = state.format;
+  updateQualityField();
+  history = new History(JSON.stringify(state.spec));
+  fullSize = null;
+  const failed = (/** @type {unknown} */ err) => setMsg(els.imageMsg, `This image won't be kept after a reload (${messageOf(err)}).`);
+  images.forEach((im, i) => store.putImage(state.id, i, im).catch(failed));
+  store.put('current', state.id).catch(() => {});
+  // The document goes with the image at once, not 250 ms later: a new image restored with the old
+  // document would get the old captions and the old publish record, and Publish would skip its
+  // original as already uploaded.
+  docSaver.schedule();
+  docSaver.flush();
+  showImage();
+  setMsg(els.publishMsg, '');
+  els.publishResult.hidden = true;
+  els.progressWrap.hidden = true; // a publish of the last image may still run; it no longer shows
+}
+
+/** A template from the gallery, with its images (the person's own, or the starter's).
+ *  @param {import('./gallery.js').Picked} p */
+async function applyTemplate(p) {
+  imagesTaken++;
+  /** @type {LoadedImage[]} */
+  const images = [];
+  try {
+    for (let i = 0; i < p.images.length; i++) {
+      const info = await loadIntoRenderer(p.images[i].bytes, '', i === 0 ? -1 : i);
+      images.push(loaded(p.images[i], info));
+    }
+  } catch (err) {
+    if (state.image) loadAll(state.images).then(() => requestPreview(), () => {});
+    const name = p.images[images.length] ? p.images[images.length].name : p.title;
+    throw new Error(explainDecodeError(name, /** @type {import('./render.js').RenderError} */ (err)));
+  }
+  startMeme(images, sanitizeSpec(p.spec), p.title);
+  const first = els.boxList.querySelector('textarea');
+  if (first) first.focus({ preventScroll: true });
+}
+
+/** A new image for one slot of the meme being edited. @param {number} slot @param {File} file */
+async function replaceSlot(slot, file) {
+  setMsg(els.imageMsg, '');
+  let img;
+  try {
+    img = await readImage(file, config.maxUploadBytes);
+  } catch (err) {
+    setMsg(els.imageMsg, err instanceof InputError ? err.message : `Couldn't read the file: ${messageOf(err)}`);
+    return;
+  }
+  try {
+    const info = await loadIntoRenderer(img.bytes, slot === 0 && state.images.length === 1 ? img.type : '', slot === 0 ? -1 : slot);
+    const im = loaded(img, info);
+    state.images[slot] = im;
+    if (slot === 0) state.image = im;
+    state.pub = { original: null, meme: null }; // another original: publish it again
+    fullSize = null;
+    store.putImage(state.id, slot, im).catch(() => {});
+    showImage();
+    saved();
+  } catch (err) {
+    setMsg(els.imageMsg, explainDecodeError(img.name, /** @type {import('./render.js').RenderError} */ (err)));
+    loadAll(state.images).then(() => requestPreview(), () => {});
+  }
+}
+
+// ---- the memes kept on this device ---------------------------------------------------------------
+
+const memeList = new MemeList({ list: els.memeList, onOpen: (id) => openMeme(id), onDelete: (id) => deleteMeme(id) });
+
+function showMemes() {
+  store.allMemes().then((ms) => {
+    els.memesCard.hidden = ms.length === 0;
+    memeList.show(ms, state.id);
+  }, () => {});
+}
+
+let thumbTimer = 0;
+// The list's thumbnail follows the preview, a moment after it settles.
+function scheduleThumb() {
+  clearTimeout(thumbTimer);
+  const id = state.id;
+  thumbTimer = window.setTimeout(() => thumbnail(els.canvas).then((b) => {
+    if (b && id === state.id) { state.thumb = b; thumbs++; docSaver.schedule(); }
+  }), 1500);
+}
+
+/** Opens a saved meme (or says why not); true when it is shown.
+ *  @param {any} rec the record in the list @param {boolean} [starting] restoring at start: an image
+ *  the person chose meanwhile wins @returns {Promise<boolean>} */
+async function openRecord(rec, starting = false) {
+  const n = Math.max(1, Number(rec.slots) || 1);
+  /** @type {(LoadedImage | null)[]} */
+  const images = await Promise.all(Array.from({ length: n }, (_, i) => store.getImage(rec.id, i).then((x) => x || null, () => null)));
+  if (!images[0] || !images[0].blob) return false;
+  if (starting && imagesTaken) return false; // asked again after the awaits, just before the renderer is
+  const first = await loadAll(images);
+  for (const im of images) if (im) { const b = im.blob; if (!(b instanceof Blob)) return false; }
+  state.id = rec.id;
+  state.title = rec.title || '';
+  state.created = rec.created || Date.now();
+  state.thumb = rec.thumb instanceof Blob ? rec.thumb : null;
+  state.images = images;
+  state.image = images[0];
+  state.spec = sanitizeSpec(rec.spec);
+  state.selected = Number.isInteger(rec.selected) ? rec.selected : 0;
+  state.format = rec.format === 'png' ? 'png' : 'jpeg';
+  state.quality = Number.isFinite(rec.quality) ? rec.quality : 90;
+  state.pub = rec.pub && typeof rec.pub === 'object' ? rec.pub : { original: null, meme: null };
+  els.format.value = state.format;
+  els.quality.value = String(state.quality);
+  updateQualityField();
+  history = new History(JSON.stringify(state.spec), rec.history);
+  fullSize = null;
+  store.put('current', state.id).catch(() => {});
+  if (first) showAnimationState(first, images[0].name);
+  showImage();
+  if (first && first.anim) player.load(first.anim);
+  return true;
+}
+
+/** @param {string} id */
+async function openMeme(id) {
+  docSaver.flush();
+  try {
+    const rec = await store.getMeme(id);
+    if (!rec || !(await openRecord(rec))) setMsg(els.imageMsg, 'That meme could not be opened: its images are missing.');
+    else { setMsg(els.publishMsg, ''); els.progressWrap.hidden = true; }
+  } catch (err) {
+    setMsg(els.imageMsg, `That meme could not be opened (${messageOf(err)}).`);
+  }
+  showMemes();
+}
+
+/** @param {string} id */
+async function deleteMeme(id) {
+  await store.deleteMeme(id).catch(() => {});
+  if (id === state.id) {
+    const rest = (await store.allMemes().catch(() => [])).sort((a, b) => b.updated - a.updated);
+    state.id = '';
+    let shown = false;
+    for (const rec of rest) if ((shown = await openRecord(rec))) break;
+    if (!shown) showEmpty();
+  }
+  showMemes();
+  const next = /** @type {HTMLElement | null} */ (els.memeList.querySelector('.meme-open'));
+  (next || els.addBox).focus();
+}
+
+function showEmpty() {
+  state.image = null;
+  state.images = [];
+  state.id = '';
+  store.put('current', '').catch(() => {});
+  document.body.classList.add('empty');
+  els.dropzone.hidden = false;
+  els.stage.hidden = true;
+  els.stageHint.hidden = true;
+  for (const b of [els.download, els.copy, els.share, els.publish]) b.disabled = true;
+  document.documentElement.dataset.image = '';
+  updateUndoButtons();
 }
 
 /** @param {File} file */
@@ -327,36 +625,18 @@ async function takeFile(file) {
   } catch (err) {
     setBusy('');
     setMsg(els.imageMsg, explainDecodeError(img.name, /** @type {import('./render.js').RenderError} */ (err)));
-    // The renderer may have dropped the previous image; give it back so the preview keeps working.
+    // The renderer may have dropped the previous images; give them back so the preview keeps working.
     if (state.image) {
-      loadIntoRenderer(new Uint8Array(await state.image.blob.arrayBuffer()), state.image.type)
-        .then(() => requestPreview(), () => {}).finally(() => player.release());
+      loadAll(state.images).then(() => requestPreview(), () => {}).finally(() => player.release());
     } else {
       player.release();
     }
     return;
   }
   setBusy('');
-  state.image = { blob: new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (img.bytes)], { type: img.type }), type: img.type, name: img.name, width: info.width, height: info.height, id: randomId() };
-  state.spec = defaultSpec();
-  state.selected = 0;
-  state.pub = { original: null, meme: null };
-  state.format = img.type === 'image/png' || img.type === 'image/gif' ? 'png' : 'jpeg';
-  els.format.value = state.format;
+  startMeme([loaded(img, info)], defaultSpec(), img.name);
   showAnimationState(info, img.name);
-  store.put('image', state.image).catch((err) => setMsg(els.imageMsg, `This image won't be kept after a reload (${messageOf(err)}).`));
-  // The document goes with the image at once, not 250 ms later: a new image restored with the old
-  // document would get the old captions and the old publish record, and Publish would skip its
-  // original as already uploaded.
-  // An animation's first frame is asked for before the editor is laid out for it, so the worker
-  // renders while the page lays out (a changed size afterwards only redraws at the next frame).
   if (info.anim) player.load(info.anim);
-  docSaver.schedule();
-  docSaver.flush();
-  showImage();
-  setMsg(els.publishMsg, '');
-  els.publishResult.hidden = true;
-  els.progressWrap.hidden = true; // a publish of the last image may still run; it no longer shows
   // Hand the keyboard to the first caption so typing starts right away.
   const first = els.boxList.querySelector('textarea');
   if (first) first.focus({ preventScroll: true });
@@ -368,7 +648,11 @@ function showImage() {
   els.dropzone.hidden = true;
   els.stage.hidden = false;
   els.stageHint.hidden = false;
-  els.imageInfo.textContent = `${img.name} — ${img.width} × ${img.height}, ${formatBytes(img.blob.size)}`;
+  const n = slotCount(state.spec);
+  els.imageInfo.textContent = n === 1 && !state.spec.canvas ? `${img.name} — ${img.width} × ${img.height}, ${formatBytes(img.blob.size)}`
+    : `${state.title || img.name}: ${n === 1 ? 'one image' : `${n} images`}`;
+  slots.set(state.spec, Array.from({ length: n }, (_, i) => (state.images[i] ? state.images[i].name : '')));
+  updateUndoButtons();
   editor.setFonts(fontList());
   editor.setSpec(state.spec, state.selected);
   lastPixelSize = '';
@@ -443,7 +727,7 @@ function wireFonts() {
       const entry = await addUserFont(name, '', bytes);
       store.putFont({ name, label: entry.label, bytes: new Blob([bytes]) }).catch(() => {});
       const b = state.spec.boxes[state.selected];
-      if (b) { b.font = name; editor.setSpec(state.spec, state.selected); requestPreview(); saved(); }
+      if (b) { b.font = name; editor.setSpec(state.spec, state.selected); requestPreview(); recordEdit(''); saved(); }
       setMsg(els.fontMsg, `Loaded ${entry.label}${b ? `; caption ${state.selected + 1} uses it now` : ''}.`, 'ok');
     } catch (err) {
       setMsg(els.fontMsg, `“${f.name}” can't be used as a font: ${messageOf(err)}`, 'error');
@@ -561,7 +845,7 @@ function wireSave() {
 // ---- publish -----------------------------------------------------------------------------------
 
 function memeIdentity() {
-  return `${state.image ? state.image.id : ''}|${outFormat()}|${state.quality}|${renderSpec(state.spec).json}`;
+  return `${state.images.map((im) => (im ? im.id : '')).join(',')}|${outFormat()}|${state.quality}|${renderSpec(state.spec).json}`;
 }
 
 function updatePublishUI() {
@@ -616,7 +900,7 @@ function wirePublish() {
       const url = await publish({
         signPath: config.signPath,
         pub,
-        original: { blob: img.blob, type: img.type },
+        originals: state.images.map((im) => (im ? { blob: im.blob, type: im.type } : { blob: img.blob, type: img.type })),
         memeFor: memeIdentity(),
         renderMeme: async () => { const r = await renderFinal(outFormat()); return { blob: r.blob, type: r.type }; },
         stripOriginal: async (o) => {
@@ -687,9 +971,9 @@ async function loadConfig() {
 // ---- start -------------------------------------------------------------------------------------
 
 async function restore() {
-  let image, doc, fonts;
+  let image, doc, fonts, current;
   try {
-    [image, doc, fonts] = await Promise.all([store.get('image'), store.get('doc'), store.allFonts()]);
+    [image, doc, fonts, current] = await Promise.all([store.get('image'), store.get('doc'), store.allFonts(), store.get('current')]);
   } catch (err) {
     console.warn('memeforge: nothing restored:', err);
     return;
@@ -698,6 +982,18 @@ async function restore() {
     try { await addUserFont(f.name, f.label, new Uint8Array(await f.bytes.arrayBuffer())); } catch (err) { console.warn('memeforge: saved font skipped:', err); }
   }
   if (imagesTaken) return; // an image was chosen while starting: that is the work now
+  showMemes();
+  if (typeof current === 'string') {
+    // The list of memes: open the one being edited last (none: it was deleted).
+    try {
+      const rec = current ? await store.getMeme(current) : null;
+      if (rec && !(await openRecord(rec, true)) && !imagesTaken) setMsg(els.imageMsg, 'Your last meme couldn\'t be opened again: its images are missing. Choose an image.');
+    } catch (err) {
+      setMsg(els.imageMsg, `Your last meme couldn't be opened again (${messageOf(err)}). Choose an image.`);
+    }
+    return;
+  }
+  // Saved by a page from before the list of memes: one image and its document, made the first meme.
   if (doc) {
     state.spec = sanitizeSpec(doc.spec);
     state.selected = Number.isInteger(doc.selected) ? doc.selected : 0;
@@ -716,17 +1012,40 @@ async function restore() {
       if (imagesTaken) return;
       const info = await loadIntoRenderer(bytes, image.type);
       state.image = { ...image, width: info.width, height: info.height };
+      state.images = [state.image];
+      state.id = randomId();
+      state.created = Date.now();
+      state.title = image.name || '';
+      history = new History(JSON.stringify(state.spec));
+      store.putImage(state.id, 0, state.image).then(() => store.put('current', state.id)).catch(() => {});
       showAnimationState(info, image.name);
       showImage();
       if (info.anim) player.load(info.anim);
+      saved();
     } catch (err) {
       setMsg(els.imageMsg, `Your last image couldn't be opened again (${messageOf(err)}). Choose it again.`);
     }
   }
 }
 
+const slots = new SlotControls({
+  list: els.slotList, accept: ACCEPT_TYPES,
+  onChange: (e, key) => { fullSize = null; requestPreview(e); recordEdit(key); saved(); },
+  onReplace: (slot, file) => { replaceSlot(slot, file); },
+});
+
+function wireTemplates() {
+  const gallery = new Gallery({ maxBytes: () => config.maxUploadBytes, onPick: applyTemplate });
+  document.querySelectorAll('[data-gallery]').forEach((b) => b.addEventListener('click', () => {
+    if (!rendererReady) return;
+    gallery.open();
+  }));
+}
+
 async function main() {
   wireNetwork();
+  wireTemplates();
+  wireUndo();
   wireImageInput();
   wireFonts();
   wireSave();

@@ -85,6 +85,7 @@ export const spec = /** @type {const} */ ({
   "maxBoxes": 20,
   "maxFontBytes": 31457280,
   "maxFontName": 64,
+  "maxImages": 4,
   "maxSpecSize": 1048576,
   "maxTextLen": 500,
   "newBox": {

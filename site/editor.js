@@ -23,6 +23,20 @@ function hex6(c) {
   if (/^#[0-9a-f]{6}([0-9a-f]{2})?$/i.test(c)) return c.slice(0, 7);
   return '#000000';
 }
+/** A colour's opacity in percent: "" is none (0), "#rrggbbaa" its alpha, others opaque. @param {string} c */
+function alphaPct(c) {
+  if (!c) return 0;
+  if (/^#[0-9a-f]{8}$/i.test(c)) return Math.round((parseInt(c.slice(7), 16) / 255) * 100);
+  if (/^#[0-9a-f]{4}$/i.test(c)) return Math.round((parseInt(c[4] + c[4], 16) / 255) * 100);
+  return 100;
+}
+/** "#rrggbb" at an opacity in percent: "" at 0 (none), "#rrggbb" at 100, "#rrggbbaa" between.
+ *  @param {string} rgb @param {number} a */
+function withAlpha(rgb, a) {
+  if (a <= 0) return '';
+  if (a >= 100) return rgb;
+  return rgb + Math.round((a / 100) * 255).toString(16).padStart(2, '0');
+}
 /** @param {number} v */
 const pct = (v, digits = 1) => `${(v * 100).toFixed(digits).replace(/\.0+$/, '')}%`;
 
@@ -82,6 +96,19 @@ export class Editor {
     this.onChange(event);
   }
 
+  /** A copy of caption i just below it (or above, at the bottom edge), selected.
+   *  @param {number} i @param {Event} event */
+  duplicate(i, event) {
+    if (this.spec.boxes.length >= MAX_BOXES) return;
+    const b = { ...this.spec.boxes[i] };
+    b.y = b.y + b.h + 0.02 <= 1 - b.h ? b.y + b.h + 0.02 : Math.max(0, b.y - b.h - 0.02);
+    this.spec.boxes.splice(i + 1, 0, normalizeBox(b));
+    this.selected = i + 1;
+    this.rebuild();
+    field(this.cards[this.selected], 'text').focus();
+    this.onChange(event);
+  }
+
   /** @param {number} i @param {Event} event */
   remove(i, event) {
     this.spec.boxes.splice(i, 1);
@@ -128,6 +155,10 @@ export class Editor {
     const rm = /** @type {HTMLButtonElement} */ (card.querySelector('[data-act="remove"]'));
     rm.setAttribute('aria-label', `Remove caption ${i + 1}`);
     rm.addEventListener('click', (e) => this.remove(i, e));
+    const dup = /** @type {HTMLButtonElement} */ (card.querySelector('[data-act="duplicate"]'));
+    dup.setAttribute('aria-label', `Duplicate caption ${i + 1}`);
+    dup.disabled = this.spec.boxes.length >= MAX_BOXES;
+    dup.addEventListener('click', (e) => this.duplicate(i, e));
     card.querySelectorAll('[data-k]').forEach((el) => { el.id = `${id}-${/** @type {HTMLElement} */ (el).dataset.k}`; });
     Object.assign(field(card, 'sizePct'), { min: String(SIZE_PCT.min), max: String(SIZE_PCT.max) });
     Object.assign(field(card, 'outlinePct'), { min: String(OUTLINE_PCT.min), max: String(OUTLINE_PCT.max) });
@@ -160,6 +191,13 @@ export class Editor {
     /** @type {HTMLElement} */ (card.querySelector('[data-out="rotation"]')).textContent = `${b.rotation}°`;
     q('rotation').setAttribute('aria-valuetext', `${b.rotation} degrees`);
     /** @type {HTMLInputElement} */ (q('upper')).checked = b.transform === 'upper';
+    for (const k of /** @type {const} */ (['background', 'shadow'])) {
+      const a = alphaPct(b[k]);
+      q(k).value = b[k] ? hex6(b[k]) : (k === 'background' ? '#ffffff' : '#000000');
+      q(`${k}Alpha`).value = String(a);
+      /** @type {HTMLElement} */ (card.querySelector(`[data-out="${k}Alpha"]`)).textContent = a ? `${a}%` : 'none';
+      q(`${k}Alpha`).setAttribute('aria-valuetext', a ? `${a} percent` : 'none');
+    }
   }
 
   /** @param {HTMLElement} card @param {number} i @param {Event} event */
@@ -185,6 +223,10 @@ export class Editor {
       case 'outlinePct': b.outlineWidth = clamp(Number(el.value), OUTLINE_PCT.min, OUTLINE_PCT.max) / 100; break;
       case 'rotation': b.rotation = clamp(Math.round(Number(el.value)), RANGES.rotation.min, RANGES.rotation.max); break;
       case 'upper': b.transform = el.checked ? 'upper' : 'none'; break;
+      // A colour picked while the opacity is at none makes it show, fully.
+      case 'background': case 'shadow': b[k] = withAlpha(el.value, alphaPct(b[k]) || 100); break;
+      case 'backgroundAlpha': b.background = withAlpha(field(card, 'background').value, Number(el.value)); break;
+      case 'shadowAlpha': b.shadow = withAlpha(field(card, 'shadow').value, Number(el.value)); break;
       default: return;
     }
     if (k !== 'text' && k !== 'sizePct') this.fillCard(card, b);

@@ -31,7 +31,34 @@ export interface MemeforgeError extends Error {
  *  x and w of its width; y, h, size, minSize and outlineWidth of its height.
  *  Unknown fields are an error. Limits, ranges and defaults: contract.js `spec`. */
 export interface MemeSpec {
+  /** absent: the boxes over one image, as it always was. Present: a canvas of slots (templates). */
+  canvas?: Canvas;
   boxes: CaptionBox[];
+}
+
+/** A layout of up to contract.js `spec.maxImages` images (wasm/meme Canvas). Padding is in fractions
+ *  of the canvas width; slots in fractions of the content area (the canvas less padding and band);
+ *  boxes stay fractions of the whole canvas. */
+export interface Canvas {
+  /** width / height; 0 or absent: from the first slot's image (as cropped and rotated) */
+  aspect?: number;
+  /** colour of what no image covers; default white */
+  background?: string;
+  padding?: { top: number; right: number; bottom: number; left: number };
+  /** the image slots in the order images are given (loadImageAt's slot); none: one filling the content */
+  images?: Slot[];
+  /** a caption bar: boxes[box] set in a plain strip above or below the images, as tall as its text */
+  band?: { side: "top" | "bottom"; box: number; size?: number };
+}
+
+export interface Slot {
+  x: number; y: number; w: number; h: number;
+  /** default "cover" */
+  fit?: "cover" | "contain";
+  /** the part of the image used, fractions of it as decoded (before rotate) */
+  crop?: { x: number; y: number; w: number; h: number };
+  /** clockwise quarter turns, in degrees */
+  rotate?: 0 | 90 | 180 | 270;
 }
 
 export interface CaptionBox {
@@ -57,9 +84,9 @@ export interface CaptionBox {
   transform?: "upper" | "none";
   /** degrees clockwise about the box centre */
   rotation?: number;
-  /** a label: a box of this colour ("#rrggbbaa" for translucent) behind the lines; absent: none */
+  /** a box behind the text's lines (a label), "#rrggbbaa" for a translucent one; "" or absent: none */
   background?: string;
-  /** a hard shadow of this colour, down and right of the text; absent: none */
+  /** a drop shadow's colour; "" or absent: none */
   shadow?: string;
 }
 
@@ -142,6 +169,13 @@ export interface Memeforge {
    *  "image_too_large", with width and height), 0x0 ("image_empty"), corrupt ("image_corrupt") and
    *  other files ("unsupported_format"). */
   loadImage(bytes: Uint8Array): Promise<ImageInfo>;
+  /** Decodes an image (as loadImage does) into one slot (0..maxImages-1) of a canvas, keeping the
+   *  other slots' images; loadImage sets slot 0 and clears the rest. */
+  loadImageAt(slot: number, bytes: Uint8Array): Promise<ImageInfo>;
+  /** The size renderFinal draws specJSON at with the images loaded: the image's without a canvas;
+   *  with one, its shape (which a band's text changes) at its sharpest image's resolution. Fit the
+   *  preview to it: renderPreview stretches to whatever size it is asked. */
+  size(specJSON: string): Promise<{ width: number; height: number }>;
   /** Adds a TTF/OTF font under name (lower-cased); fallback=true also appends it to the
    *  per-character fallback list (the bundled fallbacks, in contract.js order). */
   addFont(name: string, bytes: Uint8Array, fallback: boolean): Promise<FontInfo>;

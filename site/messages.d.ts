@@ -8,9 +8,13 @@ import type { AnimationInfo, ErrorCode, FontInfo, ImageInfo, Rect, StripResult }
 export interface Ops {
   init: { args: {}; result: { version: string } };
   loadImage: { args: { bytes: Uint8Array }; result: ImageInfo };
+  /** one slot of a canvas (memeforge.loadImageAt) */
+  loadImageAt: { args: { slot: number; bytes: Uint8Array }; result: ImageInfo };
   addFont: { args: { name: string; bytes: Uint8Array; fallback: boolean }; result: FontInfo };
-  /** have: the frame the page shows (0: none), so only what changed since is sent */
-  preview: { args: { spec: string; width: number; height: number; have: number }; result: PreviewReply };
+  /** have: the frame the page shows (0: none), so only what changed since is sent.
+   *  fit: width x height is the box to fit in: the worker asks memeforge.size and renders the
+   *  meme's shape inside the box, never larger than the final size (the reply says both). */
+  preview: { args: { spec: string; width: number; height: number; have: number; fit?: boolean }; result: PreviewReply };
   /** every frame of a GIF (memeforge.loadAnimation); a GIF of one frame is then a still image */
   loadAnimation: { args: { bytes: Uint8Array }; result: AnimationInfo };
   /** one whole frame of the loaded animation, captioned, at width x height (player.js asks for
@@ -36,6 +40,8 @@ export interface PreviewReply {
   missing: string[];
   overflow: number[];
   renderMs: number;
+  /** the final size (memeforge.size), when the request asked to fit */
+  full?: { width: number; height: number };
 }
 
 export interface FrameReply {

@@ -12,9 +12,10 @@ import { upload as uploadRules } from './contract.js';
 
 export class PublishError extends Error {}
 
-/** What is already published for the image, kept with the document.
- *  shareUrl/id name the meme's share page; the tokens are this device's authority to delete (mymemes.js).
- *  @typedef {{ original: { key: string, token?: string } | null,
+/** What is already published for the meme, kept with the document: each original (by slot; the
+ *  first is also `original`, as pages before several images kept it) and the meme. shareUrl/id name
+ *  the meme's share page; the tokens are this device's authority to delete (mymemes.js).
+ *  @typedef {{ original: { key: string, token?: string } | null, originals?: ({ key: string, token?: string } | null)[],
  *    meme: { key: string, publicUrl: string, shareUrl?: string, id?: string, token?: string, for: string } | null }} PublishRecord */
 /** The signer's answer (signer.Response).
  *  @typedef {{ url: string, fields: Record<string, string>, key: string, expiresAt: string, publicUrl?: string,
@@ -190,30 +191,35 @@ async function waitPublic(signPath, key) {
 
 // publish finishes whatever part of the job is not done yet.
 //   pub: {original: {key}|null, meme: {key, publicUrl, for}|null} — mutated, then onSaved() is called
-//   original: {blob, type}; memeFor: identity of the meme the page shows now
+//   originals: [{blob, type}] by slot (a multi-image meme publishes each); memeFor: identity of the meme the page shows now
 //   renderMeme(): Promise<{blob, type}> — only called when the meme must be uploaded
 /**
- * @param {{ signPath: string, pub: PublishRecord, original: { blob: Blob, type: string }, memeFor: string,
+ * @param {{ signPath: string, pub: PublishRecord, originals: { blob: Blob, type: string }[], memeFor: string,
  *   renderMeme: () => Promise<{ blob: Blob, type: string }>,
  *   stripOriginal: (original: { blob: Blob, type: string }) => Promise<{ blob: Blob, type: string }>,
  *   onProgress: (frac: number | null, label?: string) => void, onSaved: () => void, alt?: string }} job
  * @returns {Promise<string>} the meme's share link
  */
-export async function publish({ signPath, pub, original, memeFor, renderMeme, stripOriginal, onProgress, onSaved, alt }) {
+export async function publish({ signPath, pub, originals, memeFor, renderMeme, stripOriginal, onProgress, onSaved, alt }) {
   if (navigator.onLine === false) throw new PublishError(OFFLINE_MESSAGE);
-  const needOriginal = !pub.original;
+  const done = pub.originals || [pub.original];
+  const need = originals.map((_, i) => !done[i]);
   const needMeme = !(pub.meme && pub.meme.for === memeFor);
-  if (!needOriginal && pub.meme && !needMeme) return pub.meme.shareUrl || pub.meme.publicUrl;
+  if (!need.includes(true) && pub.meme && !needMeme) return pub.meme.shareUrl || pub.meme.publicUrl;
+  const several = originals.length > 1;
+  const nth = (/** @type {number} */ i) => (several ? ` ${i + 1} of ${originals.length}` : '');
 
   /** @type {OnRetry} */
   const onRetry = (why, n, wait) => onProgress(null, `Trouble connecting (${why}); trying again in ${(wait / 1000).toFixed(1)} s (retry ${n} of ${RETRY_DELAYS_MS.length})…`);
 
-  if (needOriginal) {
-    onProgress(0, 'Removing location and camera data from the original photo…');
+  const stripped = originals.slice();
+  for (let i = 0; i < originals.length; i++) {
+    if (!need[i]) continue;
+    onProgress(0, `Removing location and camera data from the original photo${nth(i)}…`);
     try {
-      original = await stripOriginal(original);
+      stripped[i] = await stripOriginal(originals[i]);
     } catch (err) {
-      throw new PublishError(`Couldn't remove the location and camera data from the original photo, so nothing was uploaded (${err instanceof Error ? err.message : String(err)}).`);
+      throw new PublishError(`Couldn't remove the location and camera data from the original photo${nth(i)}, so it was not uploaded (${err instanceof Error ? err.message : String(err)}).`);
     }
   }
   /** @type {{ blob: Blob, type: string } | null} */
@@ -223,28 +229,33 @@ export async function publish({ signPath, pub, original, memeFor, renderMeme, st
     meme = await renderMeme();
   }
   onProgress(0, 'Asking for upload permission…');
-  const [origSig, memeSig] = await Promise.all([
-    needOriginal ? sign(signPath, { kind: 'original', contentType: original.type, size: original.blob.size }, onRetry) : null,
+  const [memeSig, ...origSigs] = await Promise.all([
     meme ? sign(signPath, { kind: 'meme', contentType: meme.type, size: meme.blob.size, ...(alt ? { alt } : {}) }, onRetry) : null,
+    ...stripped.map((o, i) => (need[i] ? sign(signPath, { kind: 'original', contentType: o.type, size: o.blob.size }, onRetry) : null)),
   ]);
 
-  const total = (origSig ? original.blob.size : 0) + (meme ? meme.blob.size : 0);
-  let done = 0;
-  const progress = (/** @type {string} */ label) => (/** @type {number} */ loaded) => onProgress(Math.min(1, (done + loaded) / total), label);
+  const total = stripped.reduce((n, o, i) => n + (origSigs[i] ? o.blob.size : 0), 0) + (meme ? meme.blob.size : 0);
+  let sent = 0;
+  const progress = (/** @type {string} */ label) => (/** @type {number} */ loaded) => onProgress(Math.min(1, (sent + loaded) / total), label);
 
-  if (origSig) {
-    const label = 'Uploading the original image…';
-    onProgress(done / total, label);
-    await upload(origSig, original.blob, original.type, 'original', progress(label), onRetry);
-    done += original.blob.size;
-    pub.original = { key: origSig.key, ...(origSig.deleteToken ? { token: origSig.deleteToken } : {}) };
+  for (let i = 0; i < stripped.length; i++) {
+    const sig = origSigs[i];
+    if (!sig) continue;
+    const o = stripped[i];
+    const label = `Uploading the original image${nth(i)}…`;
+    onProgress(sent / total, label);
+    await upload(sig, o.blob, o.type, 'original', progress(label), onRetry);
+    sent += o.blob.size;
+    const keys = (pub.originals = (pub.originals || [pub.original]).slice());
+    keys[i] = { key: sig.key, ...(sig.deleteToken ? { token: sig.deleteToken } : {}) };
+    if (i === 0) pub.original = keys[0];
     onSaved();
   }
   if (meme && memeSig) {
     const label = 'Uploading the meme…';
-    onProgress(done / total, label);
+    onProgress(sent / total, label);
     await upload(memeSig, meme.blob, meme.type, 'meme', progress(label), onRetry);
-    done += meme.blob.size;
+    sent += meme.blob.size;
     onProgress(1, 'Checking the meme before it goes public…');
     await waitPublic(signPath, memeSig.key);
     pub.meme = {

@@ -3,7 +3,8 @@
 // image changes; the document (spec, choices, publish progress) on every edit, debounced.
 
 const DB_NAME = 'memeforge';
-const DB_VERSION = 1;
+// 2: the memes kept on the device (memes.js) and their images, one record per slot.
+const DB_VERSION = 2;
 /** @type {Promise<IDBDatabase> | null} */
 let dbPromise = null;
 
@@ -17,6 +18,8 @@ function open() {
       const db = req.result;
       if (!db.objectStoreNames.contains('kv')) db.createObjectStore('kv');
       if (!db.objectStoreNames.contains('fonts')) db.createObjectStore('fonts', { keyPath: 'name' });
+      if (!db.objectStoreNames.contains('memes')) db.createObjectStore('memes', { keyPath: 'id' });
+      if (!db.objectStoreNames.contains('images')) db.createObjectStore('images');
     };
     let blocked = false;
     // A blocked open still succeeds once the older tab lets go; by then a retry has its own.
@@ -92,6 +95,21 @@ export const put = (key, value) => packed(value).then((v) => tx('kv', 'readwrite
 /** @param {{ name: string, label: string, bytes: Blob }} font */
 export const putFont = (font) => packed(font).then((v) => tx('fonts', 'readwrite', (s) => s.put(v)));
 export const allFonts = () => tx('fonts', 'readonly', (s) => s.getAll()).then((/** @type {any[]} */ fs) => (fs || []).map(unpack));
+
+// The memes kept on the device: a record each ({id, ...}; a Blob at its top level, the thumbnail,
+// is kept as bytes like any other), and each image under "<id>/<slot>", written only when it changes.
+/** @param {{ id: string, [k: string]: unknown }} meme */
+export const putMeme = (meme) => packed(meme).then((v) => tx('memes', 'readwrite', (s) => s.put(v)));
+/** @param {string} id */
+export const getMeme = (id) => tx('memes', 'readonly', (s) => s.get(id)).then(unpack);
+export const allMemes = () => tx('memes', 'readonly', (s) => s.getAll()).then((/** @type {any[]} */ ms) => (ms || []).map(unpack));
+/** @param {string} id */
+export const deleteMeme = (id) => tx('memes', 'readwrite', (s) => s.delete(id))
+  .then(() => tx('images', 'readwrite', (s) => s.delete(IDBKeyRange.bound(`${id}/`, `${id}/\uffff`))));
+/** @param {string} id @param {number} slot @param {unknown} image */
+export const putImage = (id, slot, image) => packed(image).then((v) => tx('images', 'readwrite', (s) => s.put(v, `${id}/${slot}`)));
+/** @param {string} id @param {number} slot */
+export const getImage = (id, slot) => tx('images', 'readonly', (s) => s.get(`${id}/${slot}`)).then(unpack);
 
 /** Writes value() under key at most every delay ms; flush writes a scheduled write now.
  *  @param {string} key @param {() => unknown} value @param {number} [delay] @param {(err: unknown) => void} [onError] */

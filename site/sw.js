@@ -24,6 +24,9 @@ const ASSETS = 'memeforge-assets-__ASSETS_VERSION__';
 const SHELL = ['./', /*__SHELL__*/];
 const NETWORK_FIRST = new Set(['', 'index.html', 'config.json']);
 const NETWORK_TIMEOUT_MS = 4000;
+// Templates seen once work offline: kept in a cache of their own that an update does not delete
+// (not "memeforge-" + version); the index is network first, so a deploy's new templates show.
+const TEMPLATES = 'memeforge.templates';
 
 const scope = new URL(sw.registration.scope);
 /** @param {URL} url */
@@ -56,7 +59,9 @@ sw.addEventListener('fetch', (event) => {
   if (path === null || path.startsWith('api/')) return;
   // Only the app's own page is network-first; any other navigation (a published meme opened in
   // a tab, for one) goes to the network untouched, so it can never replace the cached page.
-  if (NETWORK_FIRST.has(path)) {
+  if (path.startsWith('templates/')) {
+    event.respondWith(path === 'templates/index.json' ? networkFirst(req, path, TEMPLATES) : cacheFirst(req, TEMPLATES));
+  } else if (NETWORK_FIRST.has(path)) {
     event.respondWith(networkFirst(req, path));
   } else if (SHELL_PATHS.has(path)) {
     event.respondWith(cacheFirst(req, CACHE));
@@ -65,9 +70,9 @@ sw.addEventListener('fetch', (event) => {
   }
 });
 
-/** @param {Request} req @param {string} path @returns {Promise<Response>} */
-async function networkFirst(req, path) {
-  const cache = await caches.open(CACHE);
+/** @param {Request} req @param {string} path @param {string} [name] @returns {Promise<Response>} */
+async function networkFirst(req, path, name = CACHE) {
+  const cache = await caches.open(name);
   const key = path === '' ? 'index.html' : path;
   const network = fetch(req).then((resp) => {
     if (resp.ok && resp.type === 'basic') cache.put(key, resp.clone());

@@ -80,6 +80,8 @@ async function run(msg) {
       return [{ version: r.mf.version }];
     case 'loadImage':
       return [await mf.loadImage(msg.bytes)];
+    case 'loadImageAt':
+      return [await mf.loadImageAt(msg.slot, msg.bytes)];
     case 'addFont':
       return [await mf.addFont(msg.name, msg.bytes, msg.fallback)];
     case 'loadAnimation':
@@ -121,13 +123,23 @@ function transferable(pixels) {
 async function preview(mf, msg) {
   const t0 = performance.now();
   await loadFontsFor(mf, msg.spec);
+  let { width, height } = msg;
+  /** @type {{ width: number, height: number } | undefined} */
+  let full;
+  if (msg.fit) {
+    // The meme's own shape (a canvas's depends on its band's text) inside the page's box.
+    full = await mf.size(msg.spec);
+    const s = Math.min(1, width / full.width, height / full.height);
+    width = Math.max(1, Math.round(full.width * s));
+    height = Math.max(1, Math.round(full.height * s));
+  }
   // have: the frame the page shows; the renderer then sends only what changed since it.
-  const res = await mf.renderPreview(msg.spec, msg.width, msg.height, msg.have || 0);
+  const res = await mf.renderPreview(msg.spec, width, height, msg.have || 0);
   const pixels = transferable(res.pixels);
   const out = {
     width: res.width, height: res.height, pixels, frame: res.frame, changed: res.changed,
     missing: Array.from(res.missing), overflow: Array.from(res.overflow),
-    renderMs: performance.now() - t0,
+    renderMs: performance.now() - t0, full,
   };
   return [out, [pixels.buffer]];
 }

@@ -46,6 +46,8 @@ func main() {
 	obj := js.Global().Get("Object").New()
 	methods := map[string]func([]js.Value) (func() (any, error), error){
 		"loadImage":     f.loadImage,
+		"loadImageAt":   f.loadImageAt,
+		"size":          f.size,
 		"addFont":       f.addFont,
 		"renderPreview": f.renderPreview,
 		"renderFinal":   f.renderFinal,
@@ -153,6 +155,57 @@ func (f *face) loadImage(args []js.Value) (func() (any, error), error) {
 		animated := imgio.Animated(f.in)
 		return map[string]any{"width": info.Width, "height": info.Height, "format": info.Format,
 			"animated": animated, "firstFrameOnly": animated}, nil
+	}, nil
+}
+
+// loadImageAt decodes an image into one slot of a canvas (from 0), keeping
+// the others: a multi-image meme loads its images one by one.
+func (f *face) loadImageAt(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 2); err != nil {
+		return nil, err
+	}
+	v := args[0]
+	if v.Type() != js.TypeNumber || v.Float() != math.Trunc(v.Float()) || v.Float() < 0 || v.Float() >= meme.MaxImages {
+		return nil, fmt.Errorf("slot: want an integer from 0 to %d, got %s", meme.MaxImages-1, describe(v))
+	}
+	slot := v.Int()
+	var err error
+	if f.in, err = bytesArg(args, 1, "bytes", f.in); err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		img, info, err := imgio.Decode(f.in, imgio.DefaultMaxPixels)
+		if err != nil {
+			return nil, err
+		}
+		if err := f.r.SetImageAt(slot, img); err != nil {
+			return nil, err
+		}
+		animated := imgio.Animated(f.in)
+		return map[string]any{"width": info.Width, "height": info.Height, "format": info.Format,
+			"animated": animated, "firstFrameOnly": animated}, nil
+	}, nil
+}
+
+// size is the size renderFinal draws specJSON at with the images loaded.
+func (f *face) size(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 1); err != nil {
+		return nil, err
+	}
+	spec, err := specArg(args, 0)
+	if err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		w, h, err := f.r.Size(spec)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"width": w, "height": h}, nil
 	}, nil
 }
 

@@ -70,7 +70,7 @@ func generate() ([]byte, error) {
 			"Fractions are of the image; ranges are inclusive except where exclusiveMin says.",
 			"spec", map[string]any{
 				"maxBoxes": meme.MaxBoxes, "maxTextLen": meme.MaxTextLen, "maxSpecSize": meme.MaxSpecSize,
-				"maxFontName": meme.MaxFontName, "maxFontBytes": meme.MaxFontBytes,
+				"maxFontName": meme.MaxFontName, "maxFontBytes": meme.MaxFontBytes, "maxImages": meme.MaxImages,
 				"fields": fields,
 				"ranges": map[string]any{
 					"x": rng{0, 1}, "y": rng{0, 1}, "w": rng{0, 1}, "h": rng{0, 1}, "size": rng{0, 1}, "minSize": rng{0, 1},

@@ -78,6 +78,67 @@ func BenchmarkBrowser(tb *testing.B) {
 		emit("browser_preview_render_in_worker_p95", pct(render, 95), "ms")
 	})
 
+	// Issue 14: keystroke -> preview for a four-panel meme (four 1600x1200 photos, a 2x2 canvas)
+	// against a one-image meme of the same photo, with the window sized so the preview is 800 and
+	// 1600 px wide. Keys are 250 ms apart so a slow render is still one preview per key.
+	tb.Run("KeystrokeFourPanel", func(t *testing.B) {
+		photo := filepath.Join(t.TempDir(), "photo-1600x1200.jpg")
+		f, err := os.Create(photo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := jpeg.Encode(f, scene.Scene(1600, 1200), &jpeg.Options{Quality: 85}); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		for _, px := range []int{800, 1600} {
+			// The preview box is the column's width (at most about 1000 CSS px) by 72 % of the
+			// window's height: a 4:3 meme 800 px wide needs a window 834 px tall; 1600 px is the
+			// same window at device pixel ratio 2.
+			for _, kind := range []string{"one", "four"} {
+				b := newBrowser(t, 1400, 834)
+				b.do(chromedp.EmulateViewport(1400, 834, chromedp.EmulateScale(float64(px)/800)))
+				b.open(s.URL())
+				if kind == "one" {
+					b.chooseImage(photo)
+				} else {
+					b.openGallery("#templates-start")
+					n := b.previews()
+					b.do(chromedp.Click(chromedp.CSS(`#gallery [data-template="four-panel"]`)))
+					b.waitJS("a file input per slot", `!!document.getElementById('gallery-slot-3')`, 5*time.Second)
+					for i := range 4 {
+						b.upload(fmt.Sprintf("#gallery-slot-%d", i), photo)
+					}
+					b.waitJS("the images read", `!document.getElementById('gallery-use').disabled`, 10*time.Second)
+					b.do(chromedp.Click(chromedp.CSS("#gallery-use")))
+					b.waitPreview(n)
+					b.typeCaption(1, "second panel")
+				}
+				b.settle(500 * time.Millisecond)
+				size := b.canvas().Bounds().Size()
+				b.do(chromedp.Focus(chromedp.CSS("#box-0-text")),
+					chromedp.Evaluate[chromedp.Void](`document.getElementById('box-0-text').select()`))
+				start := b.previews()
+				text := "four panels, one caption"
+				for _, r := range text {
+					b.do(chromedp.KeyEvent(string(r)))
+					time.Sleep(250 * time.Millisecond)
+				}
+				b.settle(500 * time.Millisecond)
+				type rec struct{ Start, Frame, RenderMs float64 }
+				recs := evalT[[]rec](b, fmt.Sprintf(`window.__mf.previews.slice(%d)`, start))
+				var frame, render []float64
+				for _, r := range recs {
+					frame = append(frame, r.Frame-r.Start)
+					render = append(render, r.RenderMs)
+				}
+				t.Logf("%s image(s), preview %v, %d previews for %d keystrokes", kind, size, len(recs), len(text))
+				emit(fmt.Sprintf("browser_keystroke_to_preview_%s_image_%dpx_p50", kind, px), pct(frame, 50), "ms")
+				emit(fmt.Sprintf("browser_preview_render_%s_image_%dpx_p50", kind, px), pct(render, 50), "ms")
+			}
+		}
+	})
+
 	// Keystroke -> preview for captions in other scripts beside a Latin one, at 800 px (device
 	// pixel ratio 1) and 1600 px (ratio 2, a 1600x1200 photo), typed the same way as above. Each
 	// caption's fonts and emoji art are fetched before the timing starts (it is typed once first),

@@ -165,7 +165,7 @@ func (s Spec) Validate() error {
 	}
 	if s.Canvas != nil {
 		if err := s.Canvas.validate(len(s.Boxes)); err != nil {
-			return fmt.Errorf("meme: spec: canvas.%w", err)
+			return Kind(ErrBadSpec, fmt.Errorf("meme: spec: canvas.%w", err))
 		}
 	}
 	return nil

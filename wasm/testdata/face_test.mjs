@@ -42,7 +42,7 @@ const spec = env.SPEC;
 await check("ExposesOneObjectWithVersion", async () => {
   assert(typeof mf === "object", "no memeforge global");
   assert(typeof mf.version === "string" && mf.version.length > 0, "version");
-  for (const m of ["loadImage", "addFont", "renderPreview", "renderFinal", "missingGlyphs", "fontsNeeded", "emojiNeeded", "addEmoji", "stripMetadata"])
+  for (const m of ["loadImage", "addFont", "renderPreview", "renderFinal", "missingGlyphs", "fontsNeeded", "emojiNeeded", "addEmoji", "stripMetadata", "loadImageAt", "size"])
     assert(typeof mf[m] === "function", m);
 });
 await check("SignalsReady", async () => {
@@ -170,6 +170,24 @@ await check("StillImageAgain", async () => {
   assert(info.animated === false && info.firstFrameOnly === false, JSON.stringify(info));
 });
 
+await check("SizeOfOneImage", async () => {
+  const s = await mf.size(spec);
+  assert(s.width === 320 && s.height === 240, JSON.stringify(s));
+});
+await check("LoadImageAtFillsASlotAndSizeFollowsTheCanvas", async () => {
+  // Two 320x240 images stacked: the canvas is as wide as one and twice as tall.
+  const two = '{"canvas":{"images":[{"x":0,"y":0,"w":1,"h":0.5},{"x":0,"y":0.5,"w":1,"h":0.5}]},"boxes":[]}';
+  const info = await mf.loadImageAt(1, bytes(env.IMAGE));
+  assert(info.width === 320 && info.height === 240, JSON.stringify(info));
+  const s = await mf.size(two);
+  assert(s.width === 320 && s.height === 480, JSON.stringify(s));
+  const r = await mf.renderPreview(two, 80, 120);
+  assert(r.width === 80 && r.height === 120, "preview size");
+  // Rotated a quarter turn, the first slot's image is 240 wide and 320 tall.
+  const rot = await mf.size('{"canvas":{"images":[{"x":0,"y":0,"w":1,"h":1,"rotate":90}]},"boxes":[]}');
+  assert(rot.width === 240 && rot.height === 320, JSON.stringify(rot));
+  await mf.loadImage(bytes(env.IMAGE)); // back to one image
+});
 await check("EmojiNeededThenAddEmoji", async () => {
   const es = env.EMOJI_SPEC;
   const before = await mf.renderPreview(es, 160, 120);
@@ -195,6 +213,12 @@ const bad = [
   ["AnimationFrameNegative", () => mf.renderAnimationFrame(spec, -1, 10, 10), "frame: want a frame index", "bad_argument"],
   ["AnimationFrameString", () => mf.renderAnimationFrame(spec, "1", 10, 10), "frame: want a frame index", "bad_argument"],
   ["FinalGIFNoArgs", () => mf.finalGIF(), "want 1 arguments", "bad_argument"],
+  ["LoadImageAtSlotTooBig", () => mf.loadImageAt(4, bytes(env.IMAGE)), "slot: want an integer from 0 to 3", "bad_argument"],
+  ["LoadImageAtSlotString", () => mf.loadImageAt("1", bytes(env.IMAGE)), "slot: want an integer", "bad_argument"],
+  ["LoadImageAtNoBytes", () => mf.loadImageAt(1), "want 2 arguments", "bad_argument"],
+  ["LoadImageAtGarbage", () => mf.loadImageAt(1, new TextEncoder().encode("not an image")), "unsupported", "unsupported_format"],
+  ["SizeBadSpec", () => mf.size('{"canvas":{"images":[{"x":0,"y":0,"w":1,"h":1,"rotate":45}]},"boxes":[]}'), "rotate", "bad_spec"],
+  ["SizeNoArgs", () => mf.size(), "want 1 arguments", "bad_argument"],
   ["LoadImageNoArgs", () => mf.loadImage(), "want 1 arguments", "bad_argument"],
   ["LoadImageString", () => mf.loadImage("x.png"), "want a Uint8Array", "bad_argument"],
   ["LoadImageArrayBuffer", () => mf.loadImage(new ArrayBuffer(8)), "want a Uint8Array", "bad_argument"],
