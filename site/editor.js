@@ -37,6 +37,13 @@ function withAlpha(rgb, a) {
   if (a >= 100) return rgb;
   return rgb + Math.round((a / 100) * 255).toString(16).padStart(2, '0');
 }
+/** "#rrggbb" at an opacity in percent for fill and outline, where "" would mean the default colour:
+ *  "#rrggbb00" at 0 (invisible), "#rrggbb" at 100, "#rrggbbaa" between.
+ *  @param {string} rgb @param {number} a */
+function withOpacity(rgb, a) {
+  if (a >= 100) return rgb;
+  return rgb + Math.round((Math.max(0, a) / 100) * 255).toString(16).padStart(2, '0');
+}
 /** @param {number} v */
 const pct = (v, digits = 1) => `${(v * 100).toFixed(digits).replace(/\.0+$/, '')}%`;
 
@@ -184,6 +191,12 @@ export class Editor {
     q('valign').value = b.valign;
     q('fill').value = hex6(b.fill);
     q('outline').value = hex6(b.outline);
+    for (const k of /** @type {const} */ (['fill', 'outline'])) {
+      const a = alphaPct(b[k]);
+      q(`${k}Alpha`).value = String(a);
+      /** @type {HTMLElement} */ (card.querySelector(`[data-out="${k}Alpha"]`)).textContent = `${a}%`;
+      q(`${k}Alpha`).setAttribute('aria-valuetext', `${a} percent`);
+    }
     q('outlinePct').value = String(b.outlineWidth * 100);
     /** @type {HTMLElement} */ (card.querySelector('[data-out="outlineWidth"]')).textContent = pct(b.outlineWidth);
     q('outlinePct').setAttribute('aria-valuetext', `${pct(b.outlineWidth)} of the image height`);
@@ -218,8 +231,10 @@ export class Editor {
       }
       case 'align': b.align = /** @type {Box['align']} */ (el.value); break;
       case 'valign': b.valign = /** @type {Box['valign']} */ (el.value); break;
-      case 'fill': b.fill = el.value; break;
-      case 'outline': b.outline = el.value; break;
+      case 'fill': b.fill = withOpacity(el.value, alphaPct(b.fill)); break;
+      case 'outline': b.outline = withOpacity(el.value, alphaPct(b.outline)); break;
+      case 'fillAlpha': b.fill = withOpacity(field(card, 'fill').value, Number(el.value)); break;
+      case 'outlineAlpha': b.outline = withOpacity(field(card, 'outline').value, Number(el.value)); break;
       case 'outlinePct': b.outlineWidth = clamp(Number(el.value), OUTLINE_PCT.min, OUTLINE_PCT.max) / 100; break;
       case 'rotation': b.rotation = clamp(Math.round(Number(el.value)), RANGES.rotation.min, RANGES.rotation.max); break;
       case 'upper': b.transform = el.checked ? 'upper' : 'none'; break;

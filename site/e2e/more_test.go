@@ -96,6 +96,8 @@ func TestStyleControls(t *testing.T) {
 		{"FillColour", "fill", "#ff2200"},
 		{"OutlineColour", "outline", "#00aaff"},
 		{"OutlineWidth", "outlinePct", "2"},
+		{"FillOpacity", "fillAlpha", "40"},
+		{"OutlineOpacity", "outlineAlpha", "30"},
 		{"Rotation", "rotation", "12"},
 		{"NotUpperCase", "upper", "false"},
 		{"FallbackFont", "font", "dejavu"},
