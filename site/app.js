@@ -634,8 +634,9 @@ async function takeFile(file) {
     return;
   }
   setBusy('');
-  startMeme([loaded(img, info)], defaultSpec(), img.name);
+  // Before startMeme draws: a still must not find the last image's animation in state.anim.
   showAnimationState(info, img.name);
+  startMeme([loaded(img, info)], defaultSpec(), img.name);
   if (info.anim) player.load(info.anim);
   // Hand the keyboard to the first caption so typing starts right away.
   const first = els.boxList.querySelector('textarea');

@@ -347,14 +347,15 @@ func TestAnimatedGIF(t *testing.T) {
 				}
 			}
 		}
-		resp, err := http.Get(link)
+		img := imageOf(t, link) // the link is the share page; its og:image the meme
+		resp, err := http.Get(img)
 		if err != nil {
-			b.fatalf("GET %s: %v", link, err)
+			b.fatalf("GET %s: %v", img, err)
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/gif" {
-			b.fatalf("GET %s: %s, type %q", link, resp.Status, resp.Header.Get("Content-Type"))
+			b.fatalf("GET %s: %s, type %q", img, resp.Status, resp.Header.Get("Content-Type"))
 		}
 		if st, err := gif.DecodeAll(bytes.NewReader(body)); err != nil || len(st.Image) != gifFrames {
 			b.fatalf("the link serves no %d-frame GIF (err %v)", gifFrames, err)

@@ -291,8 +291,8 @@ func TestPublishRecovers(t *testing.T) {
 		if len(objs["originals"]) != 1 || len(objs["memes"]) != 1 {
 			b.fatalf("bucket holds %v; want one original and one meme", keys(objs))
 		}
-		if ct, size := fetchImage(t, link); ct != "image/jpeg" || size != image.Pt(800, 600) {
-			b.fatalf("link serves %s of %v", ct, size)
+		if ct, size := fetchImage(t, imageOf(t, link)); ct != "image/jpeg" || size != image.Pt(800, 600) {
+			b.fatalf("the link's image is %s of %v", ct, size)
 		}
 	})
 }
