@@ -33,8 +33,11 @@ export const OFFLINE_MESSAGE = 'Publishing needs a connection, and this device i
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** @param {number} ms */
 const jitter = (ms) => Math.round(ms * (0.75 + Math.random() * 0.5));
-/** @param {number} status */
-const transient = (status) => status === 429 || status >= 500;
+/** Worth trying again: throttled, a server error, or the local S3 gateway's 409
+ *  ExistingObjectIsDirectory (its posix backend, when an upload lands in a folder the upload check
+ *  is emptying at that moment). @param {HTTPResult} res */
+const transient = (res) => res.status === 429 || res.status >= 500 ||
+  (res.status === 409 && typeof res.text === 'string' && res.text.includes('<Code>ExistingObjectIsDirectory</Code>'));
 
 class NetworkError extends Error {}
 
@@ -43,7 +46,7 @@ async function withRetries(attempt, { onRetry }) {
   for (let i = 0; ; i++) {
     try {
       const res = await attempt();
-      if (!transient(res.status) || i >= RETRY_DELAYS_MS.length) return res;
+      if (!transient(res) || i >= RETRY_DELAYS_MS.length) return res;
       let wait = jitter(RETRY_DELAYS_MS[i]);
       const ra = Number(res.retryAfter);
       if (res.status === 429 && ra > 0) wait = Math.min(ra * 1000, 10000);
