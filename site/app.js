@@ -480,16 +480,22 @@ async function applyTemplate(p) {
   if (first) first.focus({ preventScroll: true });
 }
 
-/** A new image for one slot of the meme being edited. @param {number} slot @param {File} file */
-async function replaceSlot(slot, file) {
+/** Reads a file the person chose; a file that can't be read says why under the image and gives null.
+ *  @param {File} file */
+async function readChosen(file) {
   setMsg(els.imageMsg, '');
-  let img;
   try {
-    img = await readImage(file, config.maxUploadBytes);
+    return await readImage(file, config.maxUploadBytes);
   } catch (err) {
     setMsg(els.imageMsg, err instanceof InputError ? err.message : `Couldn't read the file: ${messageOf(err)}`);
-    return;
+    return null;
   }
+}
+
+/** A new image for one slot of the meme being edited. @param {number} slot @param {File} file */
+async function replaceSlot(slot, file) {
+  const img = await readChosen(file);
+  if (!img) return;
   try {
     const info = await loadIntoRenderer(img.bytes, slot === 0 && state.images.length === 1 ? img.type : '', slot === 0 ? -1 : slot);
     const im = loaded(img, info);
@@ -605,14 +611,8 @@ function showEmpty() {
 
 /** @param {File} file */
 async function takeFile(file) {
-  setMsg(els.imageMsg, '');
-  let img;
-  try {
-    img = await readImage(file, config.maxUploadBytes);
-  } catch (err) {
-    setMsg(els.imageMsg, err instanceof InputError ? err.message : `Couldn't read the file: ${messageOf(err)}`);
-    return;
-  }
+  const img = await readChosen(file);
+  if (!img) return;
   setBusy(`Opening ${img.name}…`);
   imagesTaken++;
   let info;

@@ -191,22 +191,13 @@ func (f *face) loadImageAt(args []js.Value) (func() (any, error), error) {
 
 // size is the size renderFinal draws specJSON at with the images loaded.
 func (f *face) size(args []js.Value) (func() (any, error), error) {
-	if err := argc(args, 1); err != nil {
-		return nil, err
-	}
-	spec, err := specArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	return func() (any, error) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
+	return f.withSpec(args, func(spec meme.Spec) (any, error) {
 		w, h, err := f.r.Size(spec)
 		if err != nil {
 			return nil, err
 		}
 		return map[string]any{"width": w, "height": h}, nil
-	}, nil
+	})
 }
 
 // loadAnimation decodes every frame of a GIF (limits checked from its
@@ -279,16 +270,7 @@ func (f *face) renderAnimationFrame(args []js.Value) (func() (any, error), error
 }
 
 func (f *face) finalGIF(args []js.Value) (func() (any, error), error) {
-	if err := argc(args, 1); err != nil {
-		return nil, err
-	}
-	spec, err := specArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	return func() (any, error) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
+	return f.withSpec(args, func(spec meme.Spec) (any, error) {
 		f.enc.Reset()
 		if _, err := f.r.EncodeGIF(&f.enc, spec); err != nil {
 			return nil, err
@@ -296,7 +278,7 @@ func (f *face) finalGIF(args []js.Value) (func() (any, error), error) {
 		out := js.Global().Get("Uint8Array").New(f.enc.Len())
 		js.CopyBytesToJS(out, f.enc.Bytes())
 		return out, nil
-	}, nil
+	})
 }
 
 func (f *face) addFont(args []js.Value) (func() (any, error), error) {
@@ -367,22 +349,13 @@ func (f *face) renderPreview(args []js.Value) (func() (any, error), error) {
 }
 
 func (f *face) renderFinal(args []js.Value) (func() (any, error), error) {
-	if err := argc(args, 1); err != nil {
-		return nil, err
-	}
-	spec, err := specArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	return func() (any, error) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
+	return f.withSpec(args, func(spec meme.Spec) (any, error) {
 		img, res, err := f.r.Final(spec)
 		if err != nil {
 			return nil, err
 		}
 		return f.result(img, res), nil
-	}, nil
+	})
 }
 
 func (f *face) fontsNeeded(args []js.Value) (func() (any, error), error) {
@@ -415,8 +388,9 @@ func (f *face) missingGlyphs(args []js.Value) (func() (any, error), error) {
 	return f.specStrings(args, meme.Missing)
 }
 
-// specStrings is a method that takes a spec and answers a list of strings about it.
-func (f *face) specStrings(args []js.Value, fn func(meme.Spec, *meme.FontSet) ([]string, error)) (func() (any, error), error) {
+// withSpec is a method that takes one spec (the first argument, checked now) and answers fn's
+// result, computed on the work goroutine under the renderer's lock.
+func (f *face) withSpec(args []js.Value, fn func(meme.Spec) (any, error)) (func() (any, error), error) {
 	if err := argc(args, 1); err != nil {
 		return nil, err
 	}
@@ -427,30 +401,28 @@ func (f *face) specStrings(args []js.Value, fn func(meme.Spec, *meme.FontSet) ([
 	return func() (any, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
+		return fn(spec)
+	}, nil
+}
+
+// specStrings is a method that takes a spec and answers a list of strings about it.
+func (f *face) specStrings(args []js.Value, fn func(meme.Spec, *meme.FontSet) ([]string, error)) (func() (any, error), error) {
+	return f.withSpec(args, func(spec meme.Spec) (any, error) {
 		out, err := fn(spec, f.fonts)
 		if err != nil {
 			return nil, err
 		}
 		return anyStrings(out), nil
-	}, nil
+	})
 }
 
 // emojiNeeded answers which emoji the spec's captions use whose art is not
 // loaded yet, as Twemoji keys in order of first use: the worker fetches
 // emoji/<key>.svg for each and adds it with addEmoji(key, bytes).
 func (f *face) emojiNeeded(args []js.Value) (func() (any, error), error) {
-	if err := argc(args, 1); err != nil {
-		return nil, err
-	}
-	spec, err := specArg(args, 0)
-	if err != nil {
-		return nil, err
-	}
-	return func() (any, error) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
+	return f.withSpec(args, func(spec meme.Spec) (any, error) {
 		return anyStrings(meme.EmojiNeeded(spec, f.fonts)), nil
-	}, nil
+	})
 }
 
 // maxEmojiBytes bounds one SVG; Twemoji's largest is about 30 KB.
