@@ -6,6 +6,8 @@ GO        ?= go
 GOROOT    := $(shell $(GO) env GOROOT)
 VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 GOFLAGS_BUILD := -trimpath -ldflags "-s -w -X main.version=$(VERSION)"
+# The browser module's per-package compiler flags (why: the file's own comment).
+WASM_GCFLAGS := $(addprefix -gcflags=,$(shell sed -e '/^\#/d' -e '/^[[:space:]]*$$/d' wasm/gcflags.txt))
 WASM_PATH := $(GOROOT)/lib/wasm:$(PATH)
 # Pure packages whose tests also run as WASM under Node.
 WASM_TEST_PKGS := ./wasm ./wasm/meme/... ./wasm/imgio/... ./wasm/emoji/...
@@ -51,7 +53,7 @@ build: site signer
 
 wasm:
 	mkdir -p dist
-	GOOS=js GOARCH=wasm $(GO) build $(GOFLAGS_BUILD) -o dist/memeforge.wasm ./wasm
+	GOOS=js GOARCH=wasm $(GO) build $(GOFLAGS_BUILD) $(WASM_GCFLAGS) -o dist/memeforge.wasm ./wasm
 
 site: wasm
 	scripts/build-site.sh dist/memeforge.wasm dist/site
