@@ -524,13 +524,14 @@ function showMemes() {
 }
 
 let thumbTimer = 0;
-// The list's thumbnail follows the preview, a moment after it settles.
+// The list's thumbnail follows the preview, a moment after it settles; a meme the list shows with
+// no thumbnail yet (just made, or opened from before thumbnails) gets one at once.
 function scheduleThumb() {
   clearTimeout(thumbTimer);
   const id = state.id;
   thumbTimer = window.setTimeout(() => thumbnail(els.canvas).then((b) => {
     if (b && id === state.id) { state.thumb = b; thumbs++; docSaver.schedule(); }
-  }), 1500);
+  }), state.thumb ? 1500 : 100);
 }
 
 /** Opens a saved meme (or says why not); true when it is shown.
@@ -869,13 +870,13 @@ function captionsAlt() {
   return Array.from(text).slice(0, 200).join('');
 }
 
-/** Lists a finished publish in "My memes" (mymemes.js) with its delete tokens. @param {PublishRecord} pub */
+/** Lists a finished publish in "Published" (mymemes.js) with its delete tokens. @param {PublishRecord} pub */
 function rememberPublished(pub) {
   const m = pub.meme;
   if (!m || !m.id || !m.shareUrl || !m.token) return; // a server without deletes: nothing to keep
   const original = pub.original && pub.original.token ? { key: pub.original.key, token: pub.original.token } : null;
   mymemes.add({ id: m.id, shareUrl: m.shareUrl, imageUrl: m.publicUrl, token: m.token, original, at: Date.now() })
-    .catch((err) => setMsg(els.publishMsg, `Published, but this browser couldn't keep it in My memes: ${messageOf(err)}`, 'warn'));
+    .catch((err) => setMsg(els.publishMsg, `Published, but this browser couldn't keep it in your published list: ${messageOf(err)}`, 'warn'));
 }
 
 function wirePublish() {

@@ -1,5 +1,5 @@
 // @ts-check
-// "My memes": what this browser published, kept in IndexedDB (storage.js, one key) with the
+// "Published" (its heading; "My memes" in code): what this browser published, kept in IndexedDB (storage.js, one key) with the
 // delete tokens the signer handed out — the only copy of them anywhere; the server keeps a keyed
 // hash. Each entry shows its thumbnail, its share link, when it was published, Copy link and
 // Delete. Delete sends the meme's token (and its original's, unless another listed meme was made
@@ -73,7 +73,7 @@ function el(tag, cls, text) {
   return e;
 }
 
-/** Shows the list in the "My memes" section and keeps it current.
+/** Shows the list in the "Published" section and keeps it current.
  *  @param {{ signPath: () => string, onDeleted?: (m: MyMeme) => void }} opts */
 export function mount({ signPath, onDeleted }) {
   const listEl = /** @type {HTMLUListElement} */ (document.getElementById('mine-list'));
