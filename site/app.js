@@ -273,7 +273,7 @@ function sendPreview() {
       const drawn = performance.now();
       requestAnimationFrame(() => instrument.emit('preview', {
         seq, start, sent, received, drawn, frame: performance.now(), renderMs: r.renderMs, width: r.width, height: r.height,
-        changed: r.changed.width * r.changed.height, spec: rs.json,
+        changed: r.changed.width * r.changed.height, spec: rs.json, calls: r.calls, missing: r.missing,
       }));
     }
   }, (err) => {
@@ -329,7 +329,7 @@ const player = new Player({
     reportGlyphs(r.missing);
     reportOverflow(r.overflow, frameSpec.index);
     if (els.imageMsg.textContent.startsWith('The preview failed')) setMsg(els.imageMsg, '');
-    instrument.emit('frame', { ...d, width: r.width, height: r.height, spec: frameSpec.json });
+    instrument.emit('frame', { ...d, width: r.width, height: r.height, spec: frameSpec.json, calls: r.calls });
   },
   onError: (err) => setMsg(els.imageMsg, `The preview failed: ${err.message}`),
 });
