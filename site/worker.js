@@ -153,17 +153,35 @@ function transferable(pixels) {
   return pixels.slice();
 }
 
+/** Renders, then fetches and adds what the render said it lacks (fetch-assets.js) and renders
+ *  again when anything was added: a keystroke that needs nothing new is one module call. A box
+ *  naming a bundled font not loaded yet (chosen in its style menu) cannot render at all: then
+ *  the fonts are asked for first, as before every render once.
+ *  @template {import('./memeforge').Needs} R
+ *  @param {Memeforge} mf @param {string} spec @param {(again: boolean) => Promise<R>} render @returns {Promise<R>} */
+async function withAssets(mf, spec, render) {
+  const { assets } = await ready;
+  let res;
+  try {
+    res = await render(false);
+  } catch (err) {
+    if (!err || /** @type {any} */ (err).code !== 'font_not_loaded') throw err;
+    await assets.load(mf, spec);
+    return render(true);
+  }
+  if (await assets.add(mf, res)) res = await render(true);
+  return res;
+}
+
 /** @param {Memeforge} mf @param {Extract<WorkerRequest, { op: 'preview' }>} msg @returns {Promise<[Ops['preview']['result'], Transferable[]]>} */
 async function preview(mf, msg) {
   const t0 = performance.now();
   const calls0 = moduleCalls;
   // One call: the module fits the meme's shape into the page's box (fit), renders, and says what
-  // the spec needs that it lacks. have: the frame the page shows, so only what changed comes back.
-  let res = await mf.renderPreview(msg.spec, msg.width, msg.height, msg.have || 0, !!msg.fit);
-  const { assets } = await ready;
-  // A font or emoji seen for the first time: fetch it, then draw again, whole (the page never saw
-  // the frame drawn with boxes).
-  if (await assets.add(mf, res)) res = await mf.renderPreview(msg.spec, msg.width, msg.height, 0, !!msg.fit);
+  // the spec needs that it lacks. have: the frame the page shows, so only what changed comes back;
+  // a render after a fetch sends it whole (the page never saw the frame drawn with boxes).
+  const res = await withAssets(mf, msg.spec,
+    (again) => mf.renderPreview(msg.spec, msg.width, msg.height, again ? 0 : msg.have || 0, !!msg.fit));
   const pixels = transferable(res.pixels);
   const out = {
     width: res.width, height: res.height, pixels, frame: res.frame, changed: res.changed,
@@ -177,9 +195,7 @@ async function preview(mf, msg) {
 async function frame(mf, msg) {
   const t0 = performance.now();
   const calls0 = moduleCalls;
-  let res = await mf.renderAnimationFrame(msg.spec, msg.frame, msg.width, msg.height);
-  const { assets } = await ready;
-  if (await assets.add(mf, res)) res = await mf.renderAnimationFrame(msg.spec, msg.frame, msg.width, msg.height);
+  const res = await withAssets(mf, msg.spec, () => mf.renderAnimationFrame(msg.spec, msg.frame, msg.width, msg.height));
   const pixels = transferable(res.pixels);
   const out = {
     width: res.width, height: res.height, pixels, frame: res.frame,
