@@ -273,7 +273,7 @@ function sendPreview() {
       const drawn = performance.now();
       requestAnimationFrame(() => instrument.emit('preview', {
         seq, start, sent, received, drawn, frame: performance.now(), renderMs: r.renderMs, width: r.width, height: r.height,
-        changed: r.changed.width * r.changed.height, spec: rs.json,
+        changed: r.changed.width * r.changed.height, spec: rs.json, calls: r.calls, missing: r.missing,
       }));
     }
   }, (err) => {
@@ -329,7 +329,7 @@ const player = new Player({
     reportGlyphs(r.missing);
     reportOverflow(r.overflow, frameSpec.index);
     if (els.imageMsg.textContent.startsWith('The preview failed')) setMsg(els.imageMsg, '');
-    instrument.emit('frame', { ...d, width: r.width, height: r.height, spec: frameSpec.json });
+    instrument.emit('frame', { ...d, width: r.width, height: r.height, spec: frameSpec.json, calls: r.calls });
   },
   onError: (err) => setMsg(els.imageMsg, `The preview failed: ${err.message}`),
 });
@@ -428,8 +428,11 @@ async function loadAll(images) {
 const loaded = (img, info) => ({ blob: new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (img.bytes)], { type: img.type }), type: img.type, name: img.name, width: info.width, height: info.height, id: randomId() });
 
 /** Makes a new meme, whose images are in the renderer already, the one being edited; the one
- *  before stays in the list. @param {LoadedImage[]} images @param {import('./spec.js').EditorSpec} spec @param {string} title */
-function startMeme(images, spec, title) {
+ *  before stays in the list. It is shown (its first preview, or an animation's first frame,
+ *  asked of the worker) before it is saved, so the worker renders while the page writes.
+ *  @param {LoadedImage[]} images @param {import('./spec.js').EditorSpec} spec @param {string} title
+ *  @param {import('./memeforge').AnimationInfo | null} [anim] the animation to play */
+function startMeme(images, spec, title, anim = null) {
   docSaver.flush(); // the last edits of the meme before go to its own record first
   state.id = randomId();
   state.created = Date.now();
@@ -445,6 +448,8 @@ function startMeme(images, spec, title) {
   updateQualityField();
   history = new History(JSON.stringify(state.spec));
   fullSize = null;
+  showImage();
+  if (anim) player.load(anim);
   const failed = (/** @type {unknown} */ err) => setMsg(els.imageMsg, `This image won't be kept after a reload (${messageOf(err)}).`);
   images.forEach((im, i) => store.putImage(state.id, i, im).catch(failed));
   store.put('current', state.id).catch(() => {});
@@ -453,7 +458,6 @@ function startMeme(images, spec, title) {
   // original as already uploaded.
   docSaver.schedule();
   docSaver.flush();
-  showImage();
   setMsg(els.publishMsg, '');
   els.publishResult.hidden = true;
   els.progressWrap.hidden = true; // a publish of the last image may still run; it no longer shows
@@ -534,13 +538,19 @@ function scheduleThumb() {
   }), state.thumb ? 1500 : 100);
 }
 
+/** A saved meme's images, slot by slot (null: missing). @param {any} rec
+ *  @returns {Promise<(LoadedImage | null)[]>} */
+function recordImages(rec) {
+  const n = Math.max(1, Number(rec.slots) || 1);
+  return Promise.all(Array.from({ length: n }, (_, i) => store.getImage(rec.id, i).then((x) => x || null, () => null)));
+}
+
 /** Opens a saved meme (or says why not); true when it is shown.
  *  @param {any} rec the record in the list @param {boolean} [starting] restoring at start: an image
- *  the person chose meanwhile wins @returns {Promise<boolean>} */
-async function openRecord(rec, starting = false) {
-  const n = Math.max(1, Number(rec.slots) || 1);
-  /** @type {(LoadedImage | null)[]} */
-  const images = await Promise.all(Array.from({ length: n }, (_, i) => store.getImage(rec.id, i).then((x) => x || null, () => null)));
+ *  the person chose meanwhile wins @param {Promise<(LoadedImage | null)[]>} [imagesRead] its images,
+ *  when their read has started already @returns {Promise<boolean>} */
+async function openRecord(rec, starting = false, imagesRead = recordImages(rec)) {
+  const images = await imagesRead;
   if (!images[0] || !images[0].blob) return false;
   if (starting && imagesTaken) return false; // asked again after the awaits, just before the renderer is
   const first = await loadAll(images);
@@ -637,8 +647,7 @@ async function takeFile(file) {
   setBusy('');
   // Before startMeme draws: a still must not find the last image's animation in state.anim.
   showAnimationState(info, img.name);
-  startMeme([loaded(img, info)], defaultSpec(), img.name);
-  if (info.anim) player.load(info.anim);
+  startMeme([loaded(img, info)], defaultSpec(), img.name, info.anim);
   // Hand the keyboard to the first caption so typing starts right away.
   const first = els.boxList.querySelector('textarea');
   if (first) first.focus({ preventScroll: true });
@@ -972,14 +981,29 @@ async function loadConfig() {
 
 // ---- start -------------------------------------------------------------------------------------
 
-async function restore() {
-  let image, doc, fonts, current;
+/** Reads what restore() shows, down to the last meme's images: started with the renderer, so the
+ *  reads overlap its start instead of following it. Never rejects (null: nothing could be read). */
+async function readSaved() {
   try {
-    [image, doc, fonts, current] = await Promise.all([store.get('image'), store.get('doc'), store.allFonts(), store.get('current')]);
+    const [image, doc, fonts, current] = await Promise.all([store.get('image'), store.get('doc'), store.allFonts(), store.get('current')]);
+    /** @type {Promise<any> | null} */
+    let rec = null;
+    if (typeof current === 'string' && current) rec = store.getMeme(current);
+    // Caught here, reported by restore() when it awaits them.
+    const images = rec ? rec.then((r) => (r ? recordImages(r) : [])) : null;
+    rec?.catch(() => {});
+    images?.catch(() => {});
+    return { image, doc, fonts, current, rec, images };
   } catch (err) {
     console.warn('memeforge: nothing restored:', err);
-    return;
+    return null;
   }
+}
+
+/** @param {Awaited<ReturnType<typeof readSaved>>} read what readSaved found */
+async function restore(read) {
+  if (!read) return;
+  const { image, doc, fonts, current } = read;
   for (const f of fonts || []) {
     try { await addUserFont(f.name, f.label, new Uint8Array(await f.bytes.arrayBuffer())); } catch (err) { console.warn('memeforge: saved font skipped:', err); }
   }
@@ -988,8 +1012,8 @@ async function restore() {
   if (typeof current === 'string') {
     // The list of memes: open the one being edited last (none: it was deleted).
     try {
-      const rec = current ? await store.getMeme(current) : null;
-      if (rec && !(await openRecord(rec, true)) && !imagesTaken) setMsg(els.imageMsg, 'Your last meme couldn\'t be opened again: its images are missing. Choose an image.');
+      const rec = current ? await read.rec : null;
+      if (rec && !(await openRecord(rec, true, /** @type {Promise<(LoadedImage | null)[]>} */ (read.images))) && !imagesTaken) setMsg(els.imageMsg, 'Your last meme couldn\'t be opened again: its images are missing. Choose an image.');
     } catch (err) {
       setMsg(els.imageMsg, `Your last meme couldn't be opened again (${messageOf(err)}). Choose an image.`);
     }
@@ -1061,8 +1085,13 @@ async function main() {
   renderer = new RenderClient('worker.js');
   renderer.onEvent = onWorkerEvent;
   setBusy('Starting the renderer…');
+  const init = renderer.call('init', {});
+  const savedRead = readSaved();
   try {
-    await renderer.call('init', {});
+    const { start } = await init;
+    // The worker's start on the page's clock, for the measurements (bench_test.go ColdLoad).
+    const at = (/** @type {number} */ ms) => start.origin + ms - performance.timeOrigin;
+    instrument.emit('renderer', { response: at(start.response), compiled: at(start.compiled), imports: at(start.imports), started: at(start.started), ready: performance.now() });
   } catch (err) {
     setBusy('');
     setMsg(els.imageMsg, `The renderer couldn't start: ${messageOf(err)}. Reload to try again.`);
@@ -1072,7 +1101,7 @@ async function main() {
   rendererReady = true;
   document.documentElement.dataset.renderer = 'ready';
   if (state.image) requestPreview(); // an image chosen while the renderer was starting
-  await restore();
+  await restore(await savedRead);
   setBusy('');
   await cfg;
   document.documentElement.dataset.ready = 'true';

@@ -1,7 +1,8 @@
 // @ts-check
-// What a caption needs beyond the module, fetched by the render worker before it renders: the
-// bundled fonts the module names (fontsNeeded -> fonts/<file> -> addFont) and the Twemoji art of
-// the emoji it uses (emojiNeeded -> emoji/<key>.svg -> addEmoji). Only those, so a Latin meme
+// What a caption needs beyond the module, fetched by the render worker: the bundled fonts the
+// module names (a render's fontsNeeded -> fonts/<file> -> addFont) and the Twemoji art of the
+// emoji it uses (emojiNeeded -> emoji/<key>.svg -> addEmoji). A preview learns both from its own
+// render, so a keystroke that needs nothing new is one module call; one that does renders again. Only those, so a Latin meme
 // fetches nothing and an Arabic one only the Arabic font. The service worker keeps each file once
 // it has been fetched (sw.js, the assets cache), so what was used once works offline.
 //
@@ -47,12 +48,23 @@ export class AssetLoader {
    *  @param {Memeforge} mf @param {string} specJSON */
   async load(mf, specJSON) {
     const [fonts, emoji] = await Promise.all([mf.fontsNeeded(specJSON), mf.emojiNeeded(specJSON)]);
-    await Promise.all([this.loadFonts(mf, fonts), this.loadEmoji(mf, emoji)]);
+    await this.add(mf, { fontsNeeded: fonts, emojiNeeded: emoji });
+  }
+
+  /** Fetches and adds what a render said it needs (memeforge Needs), except what failed within
+   *  RETRY_MS; never rejects. Resolves to how many were added: when 0 the render already drew
+   *  everything it can, and need not be done again.
+   *  @param {Memeforge} mf @param {import('./memeforge').Needs} needs @returns {Promise<number>} */
+  async add(mf, needs) {
+    if (needs.fontsNeeded.length === 0 && needs.emojiNeeded.length === 0) return 0;
+    const [fonts, emoji] = await Promise.all([this.loadFonts(mf, needs.fontsNeeded), this.loadEmoji(mf, needs.emojiNeeded)]);
+    return fonts + emoji;
   }
 
   /** In the module's order: an earlier fallback is tried first for a character.
-   *  @param {Memeforge} mf @param {string[]} names */
+   *  @param {Memeforge} mf @param {string[]} names @returns {Promise<number>} how many were added */
   async loadFonts(mf, names) {
+    let added = 0;
     for (const name of names) {
       const f = this.fonts.find((f) => f.name === name);
       if (!f || this.waiting(name)) continue;
@@ -60,6 +72,7 @@ export class AssetLoader {
       try {
         await mf.addFont(name, await fetchBytes(`fonts/${f.file}`, FONT_TIMEOUT_MS), f.fallback);
         this.failedAt.delete(name);
+        added++;
       } catch (err) {
         this.failedAt.set(name, Date.now());
         this.post({ event: 'fonts', failed: name, error: messageOf(err) });
@@ -67,13 +80,14 @@ export class AssetLoader {
         this.post({ event: 'fonts', loading: '' });
       }
     }
+    return added;
   }
 
   /** All at once: a caption's few emoji are small files.
-   *  @param {Memeforge} mf @param {string[]} keys */
+   *  @param {Memeforge} mf @param {string[]} keys @returns {Promise<number>} how many were added */
   async loadEmoji(mf, keys) {
     const todo = keys.filter((k) => !this.waiting(k));
-    if (todo.length === 0) return;
+    if (todo.length === 0) return 0;
     this.post({ event: 'emoji', loading: todo.length });
     /** @type {string[]} */
     const failed = [];
@@ -90,5 +104,6 @@ export class AssetLoader {
     }));
     if (failed.length) this.post({ event: 'emoji', failed, error });
     this.post({ event: 'emoji', loading: 0 });
+    return todo.length - failed.length;
   }
 }

@@ -117,7 +117,7 @@ export interface AnimationInfo {
   plays: number;
 }
 
-export interface AnimationFrameResult extends RenderResult {
+export interface AnimationFrameResult extends RenderResult, Needs {
   /** the frame index that was rendered */
   frame: number;
 }
@@ -142,7 +142,7 @@ export interface RenderResult {
 
 export interface Rect { x: number; y: number; width: number; height: number }
 
-export interface PreviewResult extends RenderResult {
+export interface PreviewResult extends RenderResult, Needs {
   /** this frame's number, from 1; pass it back as `have` once it is on screen */
   frame: number;
   /** the part of the width x height preview that `pixels` holds
@@ -150,6 +150,20 @@ export interface PreviewResult extends RenderResult {
    *  then only what differs from it; width 0 when nothing changed.
    *  Draw with putImageData(new ImageData(pixels, changed.width, changed.height), changed.x, changed.y). */
   changed: Rect;
+  /** the size renderFinal draws the spec at (what size() answers); with fit, the preview is this
+   *  shape inside the box asked for */
+  full: { width: number; height: number };
+}
+
+/** What a render learns of the spec it drew beyond its pixels: the same lists fontsNeeded and
+ *  emojiNeeded answer, so one call per keystroke is enough. Both empty: nothing to fetch. When
+ *  either is not, fetch and add them, then render again to draw them (until then their characters
+ *  are boxes, listed in `missing`). */
+export interface Needs {
+  /** bundled fonts (contract.js `fonts`) the spec needs and the module does not have, in order */
+  fontsNeeded: string[];
+  /** Twemoji keys of the emoji the spec uses whose art is not loaded, in order of first use */
+  emojiNeeded: string[];
 }
 
 /** What stripMetadata found and removed. */
@@ -182,8 +196,11 @@ export interface Memeforge {
   /** Renders specJSON over the image scaled to width x height (integers >= 1). The scaled image
    *  and each unchanged caption are cached, so typing re-rasterizes only the edited caption.
    *  have: the frame the caller shows (0 or absent: none); when it is the previous frame, only
-   *  the changed part is redrawn and returned. */
-  renderPreview(specJSON: string, width: number, height: number, have?: number): Promise<PreviewResult>;
+   *  the changed part is redrawn and returned.
+   *  fit: width x height is a box: the preview is the meme's own shape (`full`, as size() answers)
+   *  inside it, never larger than `full`; the answer's width and height say what was drawn.
+   *  One call is a whole keystroke: the answer also lists what the spec needs fetched (Needs). */
+  renderPreview(specJSON: string, width: number, height: number, have?: number, fit?: boolean): Promise<PreviewResult>;
   /** Renders at the image's full (oriented) resolution. */
   renderFinal(specJSON: string): Promise<RenderResult>;
   /** Decodes every frame of a GIF and makes it the image (limits are checked from the file's blocks
@@ -202,14 +219,16 @@ export interface Memeforge {
   /** Characters of specJSON that no loaded font covers, and emoji whose art is not loaded (whole
    *  sequences, as RenderResult.missing): fetch the fallbacks (and emojiNeeded's art) when non-empty. */
   missingGlyphs(specJSON: string): Promise<string[]>;
+  /** Names of the bundled fonts (contract.js `fonts`) specJSON needs and the module does not
+   *  have yet: those its boxes name, and for each character no loaded font covers, the first
+   *  fallback that does. Fetch and addFont them (fallbacks with fallback=true) before rendering.
+   *  renderPreview and renderAnimationFrame answer the same list (Needs.fontsNeeded). */
+  fontsNeeded(specJSON: string): Promise<string[]>;
   /** The colour emoji specJSON's captions use whose art is not loaded yet, as Twemoji keys
    *  ("1f525", "1f44d-1f3fd", "1f468-200d-1f469-200d-1f467"), each once, in order of first use.
    *  Fetch emoji/<key>.svg for each (only those; a caption fetches a few) and pass the bytes to
-   *  addEmoji before rendering; until then an emoji draws as a box and is listed in `missing`. */
-  /** Names of the bundled fonts (contract.js `fonts`) specJSON needs and the module does not
-   *  have yet: those its boxes name, and for each character no loaded font covers, the first
-   *  fallback that does. Fetch and addFont them (fallbacks with fallback=true) before rendering. */
-  fontsNeeded(specJSON: string): Promise<string[]>;
+   *  addEmoji before rendering; until then an emoji draws as a box and is listed in `missing`.
+   *  renderPreview and renderAnimationFrame answer the same list (Needs.emojiNeeded). */
   emojiNeeded(specJSON: string): Promise<string[]>;
   /** Adds the Twemoji SVG for key (as emojiNeeded lists it; at most 1 MB); resolves to the key.
    *  Rejects a key that is not lower-case hex code points joined by "-", and SVG the renderer

@@ -6,14 +6,16 @@ import type { AnimationInfo, ErrorCode, FontInfo, ImageInfo, Rect, StripResult }
 
 /** What each op takes (besides id and op) and answers. */
 export interface Ops {
-  init: { args: {}; result: { version: string } };
+  /** start: how the worker's start went, for the page's measurements */
+  init: { args: {}; result: { version: string; start: StartTimes & { origin: number } } };
   loadImage: { args: { bytes: Uint8Array }; result: ImageInfo };
   /** one slot of a canvas (memeforge.loadImageAt) */
   loadImageAt: { args: { slot: number; bytes: Uint8Array }; result: ImageInfo };
   addFont: { args: { name: string; bytes: Uint8Array; fallback: boolean }; result: FontInfo };
   /** have: the frame the page shows (0: none), so only what changed since is sent.
-   *  fit: width x height is the box to fit in: the worker asks memeforge.size and renders the
-   *  meme's shape inside the box, never larger than the final size (the reply says both). */
+   *  fit: width x height is the box to fit in: the module renders the meme's shape inside the box,
+   *  never larger than the final size (the reply says both), in the same call
+   *  (memeforge.renderPreview's fit). */
   preview: { args: { spec: string; width: number; height: number; have: number; fit?: boolean }; result: PreviewReply };
   /** every frame of a GIF (memeforge.loadAnimation); a GIF of one frame is then a still image */
   loadAnimation: { args: { bytes: Uint8Array }; result: AnimationInfo };
@@ -29,6 +31,19 @@ export interface Ops {
 }
 export type Op = keyof Ops;
 
+/** When each step of the worker's start ended, in ms from the worker's own start (origin: its
+ *  performance.timeOrigin, to place them on the page's clock). */
+export interface StartTimes {
+  /** memeforge.wasm's response headers arrived */
+  response: number;
+  /** the module compiled (streaming: while its bytes arrived) */
+  compiled: number;
+  /** wasm_exec.js, contract.js and fetch-assets.js loaded */
+  imports: number;
+  /** the Go program set the memeforge global (its runtime and package init done) */
+  started: number;
+}
+
 export type Request = { [K in Op]: { id: number; op: K } & Ops[K]["args"] }[Op];
 
 export interface PreviewReply {
@@ -42,6 +57,8 @@ export interface PreviewReply {
   renderMs: number;
   /** the final size (memeforge.size), when the request asked to fit */
   full?: { width: number; height: number };
+  /** module calls this preview made: 1 unless a font or emoji had to be fetched first */
+  calls: number;
 }
 
 export interface FrameReply {
@@ -52,6 +69,8 @@ export interface FrameReply {
   missing: string[];
   overflow: number[];
   renderMs: number;
+  /** module calls this frame made: 1 unless a font or emoji had to be fetched first */
+  calls: number;
 }
 
 export interface FinalReply {

@@ -20,7 +20,10 @@ export class RenderError extends Error {
 export class RenderClient {
   /** @param {string} url */
   constructor(url = 'worker.js') {
-    this.worker = new Worker(url);
+    // boot.js started the worker already unless it has not run (yet): then start it here.
+    const boot = /** @type {{ worker: Worker, errors: ErrorEvent[] } | undefined} */ (/** @type {any} */ (globalThis).memeforgeBoot);
+    /** @type {any} */ (globalThis).memeforgeBoot = undefined;
+    this.worker = boot && url === 'worker.js' ? boot.worker : new Worker(url);
     this.nextId = 1;
     /** @type {Map<number, { resolve: (v: any) => void, reject: (e: Error) => void }>} */
     this.calls = new Map();
@@ -31,6 +34,8 @@ export class RenderClient {
       e.preventDefault();
       this.failAll(new RenderError({ code: 'worker', message: `the renderer failed: ${e.message || 'worker error'}` }));
     };
+    /** @type {ErrorEvent | undefined} a failure while the page was loading */
+    this.bootError = boot && boot.worker === this.worker ? boot.errors[0] : undefined;
   }
 
   /**
@@ -42,6 +47,9 @@ export class RenderClient {
    */
   call(op, args, transfer = []) {
     const id = this.nextId++;
+    if (this.bootError) {
+      return Promise.reject(new RenderError({ code: 'worker', message: `the renderer failed: ${this.bootError.message || 'worker error'}` }));
+    }
     return new Promise((resolve, reject) => {
       this.calls.set(id, { resolve, reject });
       this.worker.postMessage({ id, op, ...args }, transfer);

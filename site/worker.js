@@ -1,11 +1,34 @@
 // @ts-check
 // The render worker: loads the Go renderer (wasm_exec.js + memeforge.wasm, global `memeforge`, see
 // memeforge.d.ts) and answers the page's messages (messages.d.ts) one at a time, in order; the page
-// coalesces previews (app.js), so every request here is one to do. Before a render it fetches the
-// bundled fonts and the emoji art the spec needs (fetch-assets.js). Pixel buffers go back to the page
+// coalesces previews (app.js), so every request here is one to do. A render says which bundled
+// fonts and emoji art its spec needs that the module lacks; only then are they fetched
+// (fetch-assets.js) and the render done again. Pixel buffers go back to the page
 // as transfers, never copies. Final images are encoded with the browser's own encoder
 // (OffscreenCanvas.convertToBlob), far faster than Go's.
 'use strict';
+
+// The module first: its bytes (about 1 MB brotli) and their compile are most of what the first
+// preview waits for, so the fetch starts before anything else is loaded here, and V8 compiles
+// while the bytes arrive (compileStreaming needs no imports; they are bound at instantiate).
+const t0 = performance.now();
+/** when each step of the start finished, in ms since the worker started @type {import('./messages').StartTimes} */
+const startTimes = { response: 0, compiled: 0, imports: 0, started: 0 };
+const compiled = fetch('memeforge.wasm').then(async (resp) => {
+  startTimes.response = performance.now() - t0;
+  if (!resp.ok) throw new Error(`could not load the renderer (memeforge.wasm: HTTP ${resp.status})`);
+  // Streaming compiles while the bytes arrive but refuses a response not labelled exactly
+  // application/wasm, after taking its body. Ask first, rather than hold a clone of the 4.7 MB body
+  // for a retry: a server that labels .wasm otherwise gets the module compiled from its bytes.
+  const type = (resp.headers.get('content-type') || '').trim().toLowerCase();
+  const module = await (type === 'application/wasm'
+    ? WebAssembly.compileStreaming(resp)
+    : WebAssembly.compile(await resp.arrayBuffer()));
+  startTimes.compiled = performance.now() - t0;
+  return module;
+});
+compiled.catch(() => {}); // start() reports a failure; this only keeps it from being "unhandled"
+
 importScripts('wasm_exec.js');
 
 /** @typedef {import('./messages').Request} WorkerRequest */
@@ -16,29 +39,40 @@ importScripts('wasm_exec.js');
 let mf = null;
 /** @type {WebAssembly.Memory | null} the module's linear memory, for stats */
 let wasmMemory = null;
+/** calls made into the module so far (the preview and frame replies say how many each made) */
+let moduleCalls = 0;
 const ready = start();
 
 async function start() {
   // A classic worker (importScripts above) may still import modules dynamically.
-  const contract = /** @type {typeof import('./contract.js')} */ (await import('./contract.js'));
-  const { AssetLoader } = /** @type {typeof import('./fetch-assets.js')} */ (await import('./fetch-assets.js'));
+  const [contract, { AssetLoader }] = await Promise.all([
+    /** @type {Promise<typeof import('./contract.js')>} */ (import('./contract.js')),
+    /** @type {Promise<typeof import('./fetch-assets.js')>} */ (import('./fetch-assets.js')),
+  ]);
+  startTimes.imports = performance.now() - t0;
   const go = new Go();
-  const resp = await fetch('memeforge.wasm');
-  if (!resp.ok) throw new Error(`could not load the renderer (memeforge.wasm: HTTP ${resp.status})`);
-  // Streaming compiles while the bytes arrive but refuses a response not labelled exactly
-  // application/wasm, after taking its body. Ask first, rather than hold a clone of the 4.7 MB body
-  // for a retry: a server that labels .wasm otherwise gets the module compiled from its bytes.
-  const type = (resp.headers.get('content-type') || '').trim().toLowerCase();
-  const { instance } = type === 'application/wasm'
-    ? await WebAssembly.instantiateStreaming(resp, go.importObject)
-    : await WebAssembly.instantiate(await resp.arrayBuffer(), go.importObject);
+  const module = await compiled;
+  const instance = await WebAssembly.instantiate(module, go.importObject);
   const started = new Promise((resolve) => self.addEventListener('memeforge:ready', resolve, { once: true }));
   const exited = go.run(instance).then(() => { mf = null; post({ event: 'exited' }); });
   await Promise.race([started, exited.then(() => { throw new Error('the renderer stopped while starting'); })]);
+  startTimes.started = performance.now() - t0;
   if (!self.memeforge) throw new Error('the renderer said it was ready but set no global');
-  mf = self.memeforge;
+  mf = counted(self.memeforge);
   wasmMemory = /** @type {WebAssembly.Memory} */ (instance.exports.mem);
   return { mf, assets: new AssetLoader(contract.fonts, post) };
+}
+
+/** The module with every method call counted (moduleCalls): a keystroke should cost one.
+ *  @param {Memeforge} m @returns {Memeforge} */
+function counted(m) {
+  return new Proxy(m, {
+    get(target, key) {
+      const v = Reflect.get(target, key);
+      if (typeof v !== 'function') return v;
+      return (/** @type {any[]} */ ...args) => { moduleCalls++; return v.apply(target, args); };
+    },
+  });
 }
 
 /** @param {import('./messages').Reply | import('./messages').WorkerEvent} msg @param {Transferable[]} [transfer] */
@@ -77,7 +111,7 @@ async function run(msg) {
   if (!mf) throw new Error('the renderer has stopped; reload the page');
   switch (msg.op) {
     case 'init':
-      return [{ version: r.mf.version }];
+      return [{ version: r.mf.version, start: { ...startTimes, origin: performance.timeOrigin } }];
     case 'loadImage':
       return [await mf.loadImage(msg.bytes)];
     case 'loadImageAt':
@@ -119,45 +153,54 @@ function transferable(pixels) {
   return pixels.slice();
 }
 
+/** Renders, then fetches and adds what the render said it lacks (fetch-assets.js) and renders
+ *  again when anything was added: a keystroke that needs nothing new is one module call. A box
+ *  naming a bundled font not loaded yet (chosen in its style menu) cannot render at all: then
+ *  the fonts are asked for first, as before every render once.
+ *  @template {import('./memeforge').Needs} R
+ *  @param {Memeforge} mf @param {string} spec @param {(again: boolean) => Promise<R>} render @returns {Promise<R>} */
+async function withAssets(mf, spec, render) {
+  const { assets } = await ready;
+  let res;
+  try {
+    res = await render(false);
+  } catch (err) {
+    if (!err || /** @type {any} */ (err).code !== 'font_not_loaded') throw err;
+    await assets.load(mf, spec);
+    return render(true);
+  }
+  if (await assets.add(mf, res)) res = await render(true);
+  return res;
+}
+
 /** @param {Memeforge} mf @param {Extract<WorkerRequest, { op: 'preview' }>} msg @returns {Promise<[Ops['preview']['result'], Transferable[]]>} */
 async function preview(mf, msg) {
   const t0 = performance.now();
-  await loadFontsFor(mf, msg.spec);
-  let { width, height } = msg;
-  /** @type {{ width: number, height: number } | undefined} */
-  let full;
-  if (msg.fit) {
-    // The meme's own shape (a canvas's depends on its band's text) inside the page's box.
-    full = await mf.size(msg.spec);
-    const s = Math.min(1, width / full.width, height / full.height);
-    width = Math.max(1, Math.round(full.width * s));
-    height = Math.max(1, Math.round(full.height * s));
-  }
-  // have: the frame the page shows; the renderer then sends only what changed since it.
-  const res = await mf.renderPreview(msg.spec, width, height, msg.have || 0);
+  const calls0 = moduleCalls;
+  // One call: the module fits the meme's shape into the page's box (fit), renders, and says what
+  // the spec needs that it lacks. have: the frame the page shows, so only what changed comes back;
+  // a render after a fetch sends it whole (the page never saw the frame drawn with boxes).
+  const res = await withAssets(mf, msg.spec,
+    (again) => mf.renderPreview(msg.spec, msg.width, msg.height, again ? 0 : msg.have || 0, !!msg.fit));
   const pixels = transferable(res.pixels);
   const out = {
     width: res.width, height: res.height, pixels, frame: res.frame, changed: res.changed,
     missing: Array.from(res.missing), overflow: Array.from(res.overflow),
-    renderMs: performance.now() - t0, full,
+    renderMs: performance.now() - t0, full: msg.fit ? res.full : undefined, calls: moduleCalls - calls0,
   };
   return [out, [pixels.buffer]];
 }
 
-// The spec of the last animation frame rendered: while only the frame changes, the fonts it needs
-// are the ones already asked for.
-let frameSpec = '';
-
 /** @param {Memeforge} mf @param {Extract<WorkerRequest, { op: 'frame' }>} msg @returns {Promise<[Ops['frame']['result'], Transferable[]]>} */
 async function frame(mf, msg) {
   const t0 = performance.now();
-  if (msg.spec !== frameSpec) await loadFontsFor(mf, msg.spec);
-  frameSpec = msg.spec;
-  const res = await mf.renderAnimationFrame(msg.spec, msg.frame, msg.width, msg.height);
+  const calls0 = moduleCalls;
+  const res = await withAssets(mf, msg.spec, () => mf.renderAnimationFrame(msg.spec, msg.frame, msg.width, msg.height));
   const pixels = transferable(res.pixels);
   const out = {
     width: res.width, height: res.height, pixels, frame: res.frame,
     missing: Array.from(res.missing), overflow: Array.from(res.overflow), renderMs: performance.now() - t0,
+    calls: moduleCalls - calls0,
   };
   return [out, [pixels.buffer]];
 }

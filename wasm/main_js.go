@@ -265,6 +265,9 @@ func (f *face) renderAnimationFrame(args []js.Value) (func() (any, error), error
 		}
 		out := f.result(img, res)
 		out["frame"] = i
+		if err := f.needed(out, spec); err != nil {
+			return nil, err
+		}
 		return out, nil
 	}, nil
 }
@@ -308,9 +311,15 @@ func (f *face) addFont(args []js.Value) (func() (any, error), error) {
 	}, nil
 }
 
+// renderPreview is the whole of a keystroke in one call: it parses the spec
+// once, fits the meme's shape into width x height when fit is true (the size
+// call's answer, computed here instead of in a round trip of its own),
+// renders, and says which bundled fonts and emoji art the spec needs that
+// are not loaded yet, so the worker fetches only when something is missing
+// and renders again once it has them.
 func (f *face) renderPreview(args []js.Value) (func() (any, error), error) {
-	if len(args) != 3 && len(args) != 4 {
-		return nil, fmt.Errorf("want 3 or 4 arguments, got %d", len(args))
+	if len(args) < 3 || len(args) > 5 {
+		return nil, fmt.Errorf("want 3 to 5 arguments, got %d", len(args))
 	}
 	spec, err := specArg(args, 0)
 	if err != nil {
@@ -325,16 +334,30 @@ func (f *face) renderPreview(args []js.Value) (func() (any, error), error) {
 		return nil, err
 	}
 	var have uint64 // undefined, as the .d.ts's have?: allows, is none
-	if len(args) == 4 && !args[3].IsUndefined() {
+	if len(args) >= 4 && !args[3].IsUndefined() {
 		v := args[3]
 		if v.Type() != js.TypeNumber || v.Float() != math.Trunc(v.Float()) || v.Float() < 0 || v.Float() > 1<<53 {
 			return nil, fmt.Errorf("have: want a frame number (an integer from 0), got %s", describe(v))
 		}
 		have = uint64(v.Float())
 	}
+	fit := false // undefined, as fit?: allows, is false
+	if len(args) == 5 && !args[4].IsUndefined() {
+		if args[4].Type() != js.TypeBoolean {
+			return nil, fmt.Errorf("fit: want a boolean, got %s", describe(args[4]))
+		}
+		fit = args[4].Bool()
+	}
 	return func() (any, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
+		fw, fh, err := f.r.Size(spec)
+		if err != nil {
+			return nil, err
+		}
+		if fit {
+			w, h = fitIn(fw, fh, w, h)
+		}
 		fr, res, err := f.r.PreviewFrame(spec, w, h, have)
 		if err != nil {
 			return nil, err
@@ -344,8 +367,32 @@ func (f *face) renderPreview(args []js.Value) (func() (any, error), error) {
 		out["width"], out["height"] = w, h
 		out["frame"] = float64(fr.ID)
 		out["changed"] = map[string]any{"x": c.Min.X, "y": c.Min.Y, "width": c.Dx(), "height": c.Dy()}
+		out["full"] = map[string]any{"width": fw, "height": fh}
+		if err := f.needed(out, spec); err != nil {
+			return nil, err
+		}
 		return out, nil
 	}, nil
+}
+
+// fitIn is a w x h meme's size inside a box x boxH box, never larger than
+// the meme itself, at least 1 x 1.
+func fitIn(w, h, boxW, boxH int) (int, int) {
+	s := min(1, float64(boxW)/float64(w), float64(boxH)/float64(h))
+	return max(1, int(math.Round(float64(w)*s))), max(1, int(math.Round(float64(h)*s)))
+}
+
+// needed adds to a render's answer the bundled fonts and the emoji art spec
+// needs that are not loaded (fontsNeeded's and emojiNeeded's answers), so
+// the caller learns them without asking again.
+func (f *face) needed(out map[string]any, spec meme.Spec) error {
+	fonts, err := meme.FontsNeeded(spec, f.fonts)
+	if err != nil {
+		return err
+	}
+	out["fontsNeeded"] = anyStrings(fonts)
+	out["emojiNeeded"] = anyStrings(meme.EmojiNeeded(spec, f.fonts))
+	return nil
 }
 
 func (f *face) renderFinal(args []js.Value) (func() (any, error), error) {

@@ -61,3 +61,24 @@ func TestPromise(t *testing.T) {
 		})
 	}
 }
+
+func TestFitIn(t *testing.T) {
+	cases := []struct {
+		name             string
+		w, h, boxW, boxH int
+		wantW, wantH     int
+	}{
+		{"ShrinksToTheNarrowerSide", 800, 600, 400, 400, 400, 300},
+		{"ShrinksToTheShorterSide", 800, 600, 1000, 300, 400, 300},
+		{"NeverLargerThanTheMeme", 320, 240, 1000, 1000, 320, 240},
+		{"RoundsAsThePageDid", 320, 480, 100, 100, 67, 100},
+		{"AtLeastOnePixel", 4000, 10, 100, 100, 100, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if w, h := fitIn(tc.w, tc.h, tc.boxW, tc.boxH); w != tc.wantW || h != tc.wantH {
+				t.Fatalf("fitIn(%d, %d, %d, %d) = %dx%d, want %dx%d", tc.w, tc.h, tc.boxW, tc.boxH, w, h, tc.wantW, tc.wantH)
+			}
+		})
+	}
+}

@@ -218,6 +218,14 @@ func BenchmarkBrowser(tb *testing.B) {
 		b.waitReady()
 		b.waitPreview(0)
 		emit("browser_cold_load_to_first_preview", evalT[float64](b, `window.__mf.previews[0].frame`), "ms")
+		// Where the cold load's time went, on the page's clock (app.js's 'renderer' event: the
+		// worker's start steps), then the first preview's own steps.
+		type steps struct{ Response, Imports, Compiled, Started, Ready float64 }
+		st := evalT[steps](b, `window.__mf.renderer`)
+		type first struct{ Start, Sent, Received, Frame, RenderMs float64 }
+		fp := evalT[first](b, `window.__mf.previews[0]`)
+		t.Logf("cold load: module response %.0f ms, worker imports %.0f, compiled %.0f, Go started %.0f, page told %.0f; first preview asked %.0f, sent %.0f, received %.0f (render %.0f), on screen %.0f",
+			st.Response, st.Imports, st.Compiled, st.Started, st.Ready, fp.Start, fp.Sent, fp.Received, fp.RenderMs, fp.Frame)
 		emit("browser_first_preview_bytes", float64(firstPreviewBytes(b)), "bytes")
 		// Warm: the service worker is back (registered again by the cold load); reload from it.
 		b.waitJS("the service worker", `navigator.serviceWorker.controller !== null`, 60*time.Second)

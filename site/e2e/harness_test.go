@@ -113,6 +113,7 @@ const recorder = `(() => {
   document.addEventListener('memeforge:animation', (e) => window.__mf.animations.push({ ...e.detail, framesBefore: window.__mf.frames.length }));
   document.addEventListener('memeforge:image', (e) => window.__mf.images.push(e.detail));
   document.addEventListener('memeforge:ready', (e) => { window.__mf.readyAt = e.detail.at; });
+  document.addEventListener('memeforge:renderer', (e) => { window.__mf.renderer = e.detail; });
   document.addEventListener('memeforge:preview', (e) => window.__mf.previews.push(e.detail));
   document.addEventListener('memeforge:final', (e) => window.__mf.finals.push(e.detail));
 })();`

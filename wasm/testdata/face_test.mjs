@@ -63,6 +63,19 @@ await check("FontsNeededBeforeFallbacks", async () => {
   const named = await mf.fontsNeeded('{"boxes":[{"text":"你","x":0,"y":0,"w":1,"h":1,"font":"droid"}]}');
   assert(named.join() === "droid", JSON.stringify(named));
 });
+await check("RenderPreviewFitsAndSaysWhatItNeeds", async () => {
+  // One call is a keystroke: the fitted size, the final size and what to fetch come with the pixels.
+  const r = await mf.renderPreview(spec, 160, 160, 0, true);
+  assert(r.width === 160 && r.height === 120, "fitted into 160x160: " + r.width + "x" + r.height);
+  assert(r.pixels.length === 160 * 120 * 4, "pixels");
+  assert(r.full.width === 320 && r.full.height === 240, "full " + JSON.stringify(r.full));
+  assert(r.fontsNeeded.join() === "roboto-condensed,dejavu,droid", "fontsNeeded " + JSON.stringify(r.fontsNeeded));
+  assert(Array.isArray(r.emojiNeeded) && r.emojiNeeded.length === 0, "emojiNeeded " + JSON.stringify(r.emojiNeeded));
+  const big = await mf.renderPreview(spec, 1000, 1000, 0, true);
+  assert(big.width === 320 && big.height === 240, "never larger than the image: " + big.width + "x" + big.height);
+  const stretched = await mf.renderPreview(spec, 100, 100, 0, false);
+  assert(stretched.width === 100 && stretched.height === 100, "fit false: the size asked");
+});
 await check("AddFallbackFonts", async () => {
   const a = await mf.addFont("DejaVu", bytes(env.FONTS + "/DejaVuSans-Bold.ttf"), true);
   assert(a.name === "dejavu" && a.family === "DejaVu Sans", JSON.stringify(a));
@@ -74,6 +87,8 @@ await check("NothingMissingAfterFallbacks", async () => {
   assert(Array.isArray(m) && m.length === 0, JSON.stringify(m));
   const n = await mf.fontsNeeded(spec);
   assert(Array.isArray(n) && n.length === 0, JSON.stringify(n));
+  const r = await mf.renderPreview(spec, 160, 120);
+  assert(r.fontsNeeded.length === 0 && r.emojiNeeded.length === 0, "render's needs " + JSON.stringify([r.fontsNeeded, r.emojiNeeded]));
 });
 await check("RenderPreviewSamePixelsAsNative", async () => {
   const r = await mf.renderPreview(spec, 160, 120);
@@ -149,6 +164,7 @@ await check("LoadAnimation", async () => {
 await check("RenderAnimationFrameSamePixelsAsNative", async () => {
   const r = await mf.renderAnimationFrame(spec, 7, 120, 60);
   assert(r.width === 120 && r.height === 60 && r.frame === 7, "size");
+  assert(r.fontsNeeded.length === 0 && r.emojiNeeded.length === 0, "needs " + JSON.stringify([r.fontsNeeded, r.emojiNeeded]));
   assert(sha(r.pixels) === env.GIF_FRAME_SHA256, "frame pixels differ from the native render");
 });
 await check("FinalGIFSameBytesAsNative", async () => {
@@ -183,6 +199,9 @@ await check("LoadImageAtFillsASlotAndSizeFollowsTheCanvas", async () => {
   assert(s.width === 320 && s.height === 480, JSON.stringify(s));
   const r = await mf.renderPreview(two, 80, 120);
   assert(r.width === 80 && r.height === 120, "preview size");
+  const fitted = await mf.renderPreview(two, 100, 100, 0, true);
+  assert(fitted.width === 67 && fitted.height === 100, "the canvas's shape in the box: " + fitted.width + "x" + fitted.height);
+  assert(fitted.full.width === 320 && fitted.full.height === 480, "full " + JSON.stringify(fitted.full));
   // Rotated a quarter turn, the first slot's image is 240 wide and 320 tall.
   const rot = await mf.size('{"canvas":{"images":[{"x":0,"y":0,"w":1,"h":1,"rotate":90}]},"boxes":[]}');
   assert(rot.width === 240 && rot.height === 320, JSON.stringify(rot));
@@ -192,6 +211,7 @@ await check("EmojiNeededThenAddEmoji", async () => {
   const es = env.EMOJI_SPEC;
   const before = await mf.renderPreview(es, 160, 120);
   assert(before.missing.includes("👍🏽") && before.missing.includes("👨‍👩‍👧"), "without art: " + JSON.stringify(before.missing));
+  assert(JSON.stringify(before.emojiNeeded) === env.EMOJI_KEYS, "the render's emojiNeeded " + JSON.stringify(before.emojiNeeded));
   const keys = await mf.emojiNeeded(es);
   assert(JSON.stringify(keys) === env.EMOJI_KEYS, "emojiNeeded " + JSON.stringify(keys) + ", want " + env.EMOJI_KEYS);
   for (const k of keys) assert(await mf.addEmoji(k, bytes(env.EMOJI_DIR + "/" + k + ".svg")) === k, "addEmoji " + k);
@@ -238,7 +258,9 @@ const bad = [
   ["PreviewWidthAsString", () => mf.renderPreview(spec, "10", 10), "width: want a number", "bad_argument"],
   ["PreviewHaveNegative", () => mf.renderPreview(spec, 10, 10, -1), "have: want a frame number", "bad_argument"],
   ["PreviewHaveString", () => mf.renderPreview(spec, 10, 10, "3"), "have: want a frame number", "bad_argument"],
-  ["PreviewFiveArgs", () => mf.renderPreview(spec, 10, 10, 1, 2), "want 3 or 4 arguments", "bad_argument"],
+  ["PreviewFitNotBoolean", () => mf.renderPreview(spec, 10, 10, 1, 2), "fit: want a boolean", "bad_argument"],
+  ["PreviewSixArgs", () => mf.renderPreview(spec, 10, 10, 1, true, 2), "want 3 to 5 arguments", "bad_argument"],
+  ["PreviewTwoArgs", () => mf.renderPreview(spec, 10), "want 3 to 5 arguments", "bad_argument"],
   ["PreviewUnknownFont", () => mf.renderPreview('{"boxes":[{"text":"a","x":0,"y":0,"w":1,"h":1,"font":"comic"}]}', 10, 10), 'font "comic" is not loaded', "font_not_loaded"],
   ["FontsNeededUnknownFont", () => mf.fontsNeeded('{"boxes":[{"text":"a","x":0,"y":0,"w":1,"h":1,"font":"comic"}]}'), 'font "comic" is not loaded', "font_not_loaded"],
   ["MissingGlyphsNull", () => mf.missingGlyphs(null), "want a string", "bad_argument"],
