@@ -2,7 +2,7 @@
 // (names, files, labels, which are fallbacks) and which characters each
 // covers, and the bytes of the one built into the renderer.
 //
-// Only Anton is embedded: it is small (160 KB) and every meme uses it. The
+// Only Anton is embedded: it is small (100 KB, unhinted: see README.md) and every meme uses it. The
 // fallbacks in this directory (a condensed face for Cyrillic and Greek, Noto
 // for Arabic, Hebrew, Devanagari and Thai, DejaVu Sans Bold, Droid Sans
 // Fallback for CJK) add up to megabytes, so they are never compiled in; the browser fetches
@@ -23,7 +23,8 @@ import (
 
 //go:generate go run ./gencoverage
 
-// Anton is Anton-Regular.ttf (SIL OFL 1.1, see Anton-OFL.txt).
+// Anton is Anton-Regular.ttf (SIL OFL 1.1, see Anton-OFL.txt), the unhinted
+// copy scripts/unhint makes of the upstream file.
 //
 //go:embed Anton-Regular.ttf
 var Anton []byte
