@@ -66,4 +66,3 @@ func TestTakedownLocal(t *testing.T) {
 		}
 	})
 }
-

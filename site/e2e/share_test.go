@@ -142,4 +142,3 @@ func TestShareAndDelete(t *testing.T) {
 		}
 	})
 }
-
