@@ -530,17 +530,18 @@ async function loadAll(images) {
   return first;
 }
 
-/** An image's id: a hash of its bytes (the first 128 bits of their SHA-256), so the same photo
- *  chosen again is the same image; random where the page has no crypto.subtle (plain http).
- *  @param {Uint8Array} bytes */
-async function contentId(bytes) {
+/** An image's id: a hash of its bytes and its name (the page shows the name), the first 128 bits of
+ *  SHA-256, so the same file chosen again is the same image and is kept once; random where the page
+ *  has no crypto.subtle (plain http). @param {Uint8Array} bytes @param {string} name */
+async function contentId(bytes, name) {
   if (!crypto.subtle) return randomId();
-  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', /** @type {Uint8Array<ArrayBuffer>} */ (bytes)));
-  return Array.from(d.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+  const hex = (/** @type {ArrayBuffer} */ d) => Array.from(new Uint8Array(d).subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+  const of = hex(await crypto.subtle.digest('SHA-256', /** @type {Uint8Array<ArrayBuffer>} */ (bytes)));
+  return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${of}/${name}`)));
 }
 
 /** @param {{ bytes: Uint8Array, type: string, name: string }} img @param {{ width: number, height: number }} info @returns {Promise<LoadedImage>} */
-const loaded = async (img, info) => ({ blob: new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (img.bytes)], { type: img.type }), type: img.type, name: img.name, width: info.width, height: info.height, id: await contentId(img.bytes) });
+const loaded = async (img, info) => ({ blob: new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (img.bytes)], { type: img.type }), type: img.type, name: img.name, width: info.width, height: info.height, id: await contentId(img.bytes, img.name) });
 
 /** Makes a new meme, whose images are in the renderer already, the one being edited; the one
  *  before stays in the list. @param {LoadedImage[]} images @param {import('./spec.js').EditorSpec} spec @param {string} title */

@@ -195,6 +195,13 @@ export class CropMode {
     }
     this.frame.addEventListener('pointerdown', (e) => this.onPointerDown(e));
     root.addEventListener('keydown', (e) => this.onKey(e));
+    this.enter = false;
+    root.addEventListener('keyup', (e) => {
+      if (e.key !== 'Enter' || !this.enter) return;
+      this.enter = false;
+      e.preventDefault();
+      this.apply();
+    });
     q('.crop-apply').addEventListener('click', () => this.apply());
     q('.crop-cancel').addEventListener('click', () => this.cancel());
     q('.crop-reset').addEventListener('click', () => { this.aspect.value = 'free'; this.set({ l: 0, t: 0, r: 1, b: 1 }); });
@@ -349,7 +356,9 @@ export class CropMode {
     if (!this.active) return;
     const t = /** @type {HTMLElement} */ (e.target);
     if (e.key === 'Escape') { e.preventDefault(); this.cancel(); return; }
-    if (e.key === 'Enter' && !(t instanceof HTMLButtonElement || t instanceof HTMLSelectElement)) { e.preventDefault(); this.apply(); return; }
+    // Enter applies when it is let go: focus goes back to the button that opened the mode, and a
+    // key still down would press it again.
+    if (e.key === 'Enter' && !(t instanceof HTMLButtonElement || t instanceof HTMLSelectElement)) { e.preventDefault(); this.enter = true; return; }
     const d = ARROWS[e.key];
     const h = t.dataset.h || (t === this.rect ? 'move' : '');
     if (!d || !h || e.altKey || e.ctrlKey || e.metaKey) return;
@@ -383,11 +392,13 @@ export class CropMode {
     if (!this.active) return;
     const slot = this.slot;
     this.slot = -1;
+    this.enter = false;
     this.o.root.hidden = true;
     this.o.root.classList.remove('dragging');
     if (tell) this.o.onClose(slot);
-    const back = this.opener;
+    // The page may have drawn its controls again meanwhile: the opener is found again by its id.
+    const back = this.opener && (this.opener.isConnected ? this.opener : document.getElementById(this.opener.id));
     this.opener = null;
-    if (tell && back && back.isConnected) back.focus({ preventScroll: true });
+    if (tell && back) back.focus({ preventScroll: true });
   }
 }

@@ -47,7 +47,11 @@ export class SlotControls {
     this.spec = spec;
     this.names = names;
     const n = slotCount(spec);
+    // Drawn again (after an undo, a crop): the crop numbers that were open stay open.
+    const open = new Set(Array.from(this.list.querySelectorAll('.slot-card'), (c) => /** @type {HTMLElement} */ (c))
+      .filter((c) => /** @type {HTMLDetailsElement} */ (c.querySelector('details')).open).map((c) => Number(c.dataset.slot)));
     this.list.replaceChildren(...Array.from({ length: n }, (_, i) => this.card(i, n)));
+    open.forEach((i) => { const c = this.cardOf(i); if (c) /** @type {HTMLDetailsElement} */ (c.querySelector('details')).open = true; });
   }
 
   /** @param {number} i */
@@ -118,7 +122,7 @@ export class SlotControls {
         if (input.getAttribute('aria-invalid') !== 'true') return;
         input.removeAttribute('aria-invalid');
         msg.textContent = '';
-        this.fill(card, this.current(i)); // the field shows the crop there is
+        input.value = String(Math.round(this.shownNow(card)[k] * 1000) / 10); // the field shows the crop there is
       });
     });
     this.fill(card, this.current(i));
