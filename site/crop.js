@@ -194,6 +194,7 @@ export class CropMode {
       this.rect.append(el);
     }
     this.frame.addEventListener('pointerdown', (e) => this.onPointerDown(e));
+    window.addEventListener('resize', () => this.layout()); // a taller or shorter window: the page's observer sees widths only
     root.addEventListener('keydown', (e) => this.onKey(e));
     this.enter = false;
     root.addEventListener('keyup', (e) => {

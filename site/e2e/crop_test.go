@@ -311,8 +311,7 @@ func TestCropByDragging(t *testing.T) {
 		if got := evalT[string](b, `document.activeElement.className`); !strings.Contains(got, "crop-rect") {
 			b.fatalf("the crop mode opened with the focus on %q; want the crop area", got)
 		}
-		b.cropScreens(1280)
-		f := b.rect(".crop-frame") // the screenshots scroll the page
+		f := b.rect(".crop-frame")
 		// The bottom-right corner, from the image's corner to three quarters across, half way down.
 		b.do(chromedp.DragAndDropXY(f.X+f.W-1, f.Y+f.H-1, f.X+f.W*0.75-1, f.Y+f.H*0.5-1, 12))
 		// The top edge down by ten key presses of 1 %, the left edge right by one of 10 %.
@@ -332,6 +331,7 @@ func TestCropByDragging(t *testing.T) {
 		if _, ok := b.cropOf(); ok {
 			b.fatalf("the spec has a crop before Apply: %s", b.lastSpec())
 		}
+		b.cropScreens(1280)
 		n := b.previews()
 		b.do(chromedp.KeyEvent(kb.Enter))
 		b.waitJS("the crop mode to close", `document.getElementById('crop-view').hidden`, 5*time.Second)
@@ -415,8 +415,6 @@ func TestCropByDragging(t *testing.T) {
 		p.open(s.URL())
 		p.chooseImage(fixture("photo-800x600.jpg"))
 		p.openCrop("#crop-start")
-		p.cropScreens(360)
-		p.do(chromedp.EmulateViewport(360, 780, chromedp.EmulateTouch)) // the screenshots turned touch off
 		f := p.rect(".crop-frame")
 		if f.W > 360 || f.X < 0 {
 			p.fatalf("the crop frame %+v does not fit a 360 px screen", f)
@@ -444,6 +442,8 @@ func TestCropByDragging(t *testing.T) {
 			return touch(input.DispatchTouchEventTypeTouchEnd, 0)
 		}))
 		time.Sleep(300 * time.Millisecond) // a tap right after the drag is taken as part of its gesture
+		p.cropScreens(360)
+		p.do(chromedp.EmulateViewport(360, 780, chromedp.EmulateTouch)) // the screenshots turned touch off
 		n := p.previews()
 		a := p.rect(".crop-apply")
 		p.do(chromedp.TapXY(a.X+a.W/2, a.Y+a.H/2))
