@@ -199,7 +199,8 @@ async function applyStep(which) {
   const step = which === 'undo' ? history.undo() : history.redo();
   if (!step || !state.image) return;
   const cur = imageIds();
-  const changed = step.images.map((v, i) => v !== (cur[i] || ''));
+  const n = Math.max(step.images.length, cur.length);
+  const changed = Array.from({ length: n }, (_, i) => (step.images[i] || '') !== (cur[i] || ''));
   if (changed.some(Boolean)) {
     try {
       await bringBack(id, step.images, changed);
@@ -229,14 +230,33 @@ async function applyStep(which) {
 async function bringBack(id, want, changed) {
   /** @type {{ slot: number, bytes: Uint8Array, image: LoadedImage }[]} */
   const changes = [];
-  for (let i = 0; i < want.length; i++) {
+  /** @type {(LoadedImage | null)[]} */
+  const next = [];
+  for (let i = 0; i < changed.length; i++) {
+    next[i] = changed[i] ? null : state.images[i] || null;
     if (!changed[i] || !want[i]) continue;
     const rec = await store.getImage(id, want[i]).catch(() => null);
     if (!rec || !(rec.blob instanceof Blob)) throw new Error('the earlier image is no longer kept on this device');
     changes.push({ slot: i, bytes: new Uint8Array(await rec.blob.arrayBuffer()), image: rec });
+    next[i] = rec;
   }
   if (state.id !== id) return;
-  await putSlots(changes);
+  if (changed.every((c, i) => !c || want[i])) { await putSlots(changes); return; }
+  // A slot goes back to having no image: the renderer can only be given the whole set again.
+  while (next.length > 1 && !next[next.length - 1]) next.pop();
+  const firstImage = next.find(Boolean);
+  if (!firstImage) throw new Error('that step had no image');
+  try {
+    const first = await loadAll(next);
+    if (first) showAnimationState(first, firstImage.name);
+  } catch (err) {
+    loadAll(state.images).then(() => requestPreview(), () => {});
+    throw err;
+  }
+  state.images = next;
+  state.image = next[0] || firstImage;
+  state.pub = { original: null, meme: null };
+  fullSize = null;
 }
 
 // Every image a meme's record or its undo list refers to is kept in storage (storage.js, by id);
@@ -614,7 +634,7 @@ async function readChosen(file) {
  *  @param {{ slot: number, bytes: Uint8Array, image: LoadedImage }[]} changes */
 async function putSlots(changes) {
   if (!changes.length) return;
-  const single = state.images.length === 1;
+  const single = slotCount(state.spec) === 1; // its image may play; replacing it replaces all the renderer has
   const next = state.images.slice();
   /** @type {Awaited<ReturnType<typeof loadIntoRenderer>> | null} */
   let first = null;
@@ -622,6 +642,7 @@ async function putSlots(changes) {
   try {
     for (const c of changes) {
       const info = await loadIntoRenderer(c.bytes, single ? c.image.type : '', single ? -1 : c.slot);
+      while (next.length < c.slot) next.push(null);
       next[c.slot] = { ...c.image, width: info.width, height: info.height };
       if (single) first = info;
     }
@@ -644,7 +665,7 @@ async function putSlots(changes) {
  *  image's crop and turn (they were for that picture). @param {number} slot @param {File} file */
 async function replaceSlot(slot, file) {
   const img = await readChosen(file);
-  if (!img || !state.image || slot >= state.images.length) return;
+  if (!img || !state.image || slot >= slotCount(state.spec)) return;
   const id = state.id;
   crop.cancel();
   try {

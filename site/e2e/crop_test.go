@@ -458,3 +458,75 @@ func TestCropByDragging(t *testing.T) {
 }
 
 func ptrf(v float64) *float64 { return &v }
+
+// halfDiff is meanDiff over the top (top true) or bottom half of two images of one size, less a
+// few rows about the middle (the gap between the panels).
+func halfDiff(a, b image.Image, top bool) float64 {
+	r := a.Bounds()
+	half := image.Rect(r.Min.X, r.Min.Y+r.Dy()/2+4, r.Max.X, r.Max.Y)
+	if top {
+		half = image.Rect(r.Min.X, r.Min.Y, r.Max.X, r.Min.Y+r.Dy()/2-4)
+	}
+	type sub interface {
+		SubImage(image.Rectangle) image.Image
+	}
+	return meanDiff(a.(sub).SubImage(half), b.(sub).SubImage(half))
+}
+
+// TestReplaceAPanel replaces each image of a two-panel meme (stacked): the other panel stays as it was, and
+// undo brings the replaced one back.
+func TestReplaceAPanel(t *testing.T) {
+	s := startSite(t)
+	b := newBrowser(t, 1280, 900)
+	b.open(s.URL())
+	b.openGallery("#templates-start")
+	n := b.previews()
+	b.do(chromedp.Click(chromedp.CSS(`#gallery [data-template="two-panel"]`)))
+	b.waitJS("a file input per slot", `!!document.getElementById('gallery-slot-1')`, 5*time.Second)
+	b.upload("#gallery-slot-0", fixture("photo-800x600.jpg"))
+	b.upload("#gallery-slot-1", fixture("tall-300x450.png"))
+	b.waitJS("both images read", `!document.getElementById('gallery-use').disabled`, 10*time.Second)
+	b.do(chromedp.Click(chromedp.CSS("#gallery-use")))
+	b.waitJS("the meme", `document.documentElement.dataset.image === 'loaded' && !document.getElementById('gallery').open`, 30*time.Second)
+	b.waitPreview(n)
+	b.settle(400 * time.Millisecond)
+	both := b.canvas()
+	third := squares(t, 640, 400)
+	for _, slot := range []int{1, 0} {
+		if msg := b.replaced(b.previews(), func() { b.upload(fmt.Sprintf("#slot-%d-file", slot), third) }); !strings.HasPrefix(msg, "Replaced") {
+			b.fatalf("replacing image %d: %q", slot+1, msg)
+		}
+		got := b.canvas()
+		if slot == 1 {
+			if d := halfDiff(got, both, true); d != 0 {
+				b.fatalf("replacing image 2 changed the other panel by %.3f per channel", d)
+			}
+			if d := halfDiff(got, both, false); d < 5 {
+				b.fatalf("replacing image 2 left its panel nearly as it was (%.3f)", d)
+			}
+		} else if c := colours(got, got.Bounds().Dy()/2+4); c < 100 {
+			// The canvas takes the first image's shape, so the meme's size changes; the second
+			// panel must still show its picture, not the background.
+			b.fatalf("after replacing image 1 the second panel has %d colours: its image is gone", c)
+		}
+		n := b.previews()
+		b.key("z", chromedp.ModifierCtrl)
+		b.waitPreview(n)
+		b.settle(400 * time.Millisecond)
+		if d := meanDiff(b.canvas(), both); d != 0 {
+			b.fatalf("undoing the replacement of image %d: the preview differs by %.3f", slot+1, d)
+		}
+	}
+}
+
+// colours counts the distinct colours from row y0 down.
+func colours(img image.Image, y0 int) int {
+	seen := map[color.RGBA]bool{}
+	r := img.Bounds()
+	for y := r.Min.Y + y0; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			seen[color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)] = true
+		}
+	}
+	return len(seen)
+}
