@@ -39,7 +39,7 @@ const els = {
   copyLink: $button('copy-link'), net: $('net-status'), veil: $('drop-veil'), template: /** @type {HTMLTemplateElement} */ ($('box-template')),
   animControls: $('anim-controls'), animToggle: $button('anim-toggle'), animScrub: $input('anim-scrub'), animStatus: $('anim-status'),
   animNote: $('anim-note'), gifNote: $('gif-note'),
-  undo: $button('undo'), redo: $button('redo'), cropStart: $button('crop-start'), cropView: $('crop-view'), memeList: $('meme-list'), memesCard: $('memes-card'), slotList: $('slot-list'),
+  undo: $button('undo'), redo: $button('redo'), cropStart: $button('crop-start'), cropView: $('crop-view'), memeList: $('meme-list'), memesCard: $('memes-card'), slotList: $('slot-list'), slotMsg: $('slot-msg'),
 };
 const ctx2d = /** @type {CanvasRenderingContext2D} */ (els.canvas.getContext('2d'));
 
@@ -216,6 +216,8 @@ async function applyStep(which) {
   state.spec = sanitizeSpec(JSON.parse(step.spec));
   if (changed.some(Boolean)) {
     showImage();
+    const names = changed.map((c, i) => (c && state.images[i] ? `image ${i + 1} is ${/** @type {LoadedImage} */ (state.images[i]).name}` : '')).filter(Boolean);
+    setMsg(els.slotMsg, `${which === 'undo' ? 'Undone' : 'Redone'}: ${names.join(', ') || 'an image was taken out'}.`);
   } else {
     editor.setSpec(state.spec, state.selected);
     slots.refresh(state.spec);
@@ -647,7 +649,9 @@ async function putSlots(changes) {
       if (single) first = info;
     }
   } catch (err) {
-    loadAll(state.images).then(() => requestPreview(), () => {}).finally(() => player.release());
+    // The meme is unchanged and the canvas still shows it: no new preview, which would also clear
+    // the message saying why.
+    loadAll(state.images).catch(() => {}).finally(() => player.release());
     throw err;
   }
   state.images = next;
@@ -684,7 +688,7 @@ async function replaceSlot(slot, file) {
   pruneImages();
   showImage();
   saved();
-  setMsg(els.imageMsg, `Replaced image ${slot + 1} with ${im.name}. Undo brings the earlier one back.`, 'ok');
+  setMsg(els.slotMsg, `Replaced image ${slot + 1} with ${im.name}. Undo brings the earlier one back.`, 'ok');
 }
 
 // ---- the memes kept on this device ---------------------------------------------------------------
@@ -837,6 +841,7 @@ function startCrop(slot, opener) {
 function showImage() {
   const img = /** @type {LoadedImage} */ (state.image);
   crop.cancel(); // another image, or another meme: the rectangle was for the last one
+  setMsg(els.slotMsg, '');
   els.cropStart.hidden = slotCount(state.spec) !== 1;
   document.body.classList.remove('empty');
   els.dropzone.hidden = true;

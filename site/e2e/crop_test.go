@@ -89,12 +89,14 @@ func (b *browser) dropOn(sel, file string) {
 // replaced waits for the page to say an image was replaced (or why not) and the preview to settle.
 func (b *browser) replaced(n int, do func()) string {
 	b.t.Helper()
-	b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('image-msg').textContent = ''`))
+	b.do(chromedp.Evaluate[chromedp.Void](`document.getElementById('image-msg').textContent = ''; document.getElementById('slot-msg').textContent = ''`))
 	do()
-	b.waitJS("the replacement", `document.getElementById('image-msg').textContent !== ''`, 30*time.Second)
-	msg := b.text("#image-msg")
+	b.waitJS("the replacement", `document.getElementById('image-msg').textContent !== '' || document.getElementById('slot-msg').textContent !== ''`, 30*time.Second)
+	msg := b.text("#slot-msg")
 	if strings.HasPrefix(msg, "Replaced") {
 		b.waitPreview(n)
+	} else {
+		msg = b.text("#image-msg")
 	}
 	b.settle(400 * time.Millisecond)
 	return msg
@@ -206,6 +208,23 @@ func TestReplaceImageIsAnUndoStep(t *testing.T) {
 		}
 		if got := b.text("#image-info"); !strings.Contains(got, "squares-640x400.png") {
 			b.fatalf("after a refused file the image is %q", got)
+		}
+		// A JPEG's first bytes and then nothing a decoder can read: the renderer refuses it.
+		broken := writeTemp(t, "broken.jpg", append([]byte{0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 'J', 'F', 'I', 'F', 0}, bytes.Repeat([]byte{7}, 500)...))
+		undoable := evalT[bool](b, `!document.getElementById('undo').disabled && document.getElementById('redo').disabled === false`)
+		msg = b.replaced(b.previews(), func() { b.upload("#slot-0-file", broken) })
+		if !strings.Contains(msg, "broken.jpg") || strings.HasPrefix(msg, "Replaced") {
+			b.fatalf("a broken JPEG as the image says %q", msg)
+		}
+		time.Sleep(500 * time.Millisecond)
+		if got := b.text("#image-msg"); got != msg {
+			b.fatalf("the message about the broken JPEG went from %q to %q", msg, got)
+		}
+		if d := meanDiff(b.canvas(), before); d != 0 {
+			b.fatalf("a broken JPEG changed the preview by %.3f", d)
+		}
+		if got := evalT[bool](b, `!document.getElementById('undo').disabled && document.getElementById('redo').disabled === false`); got != undoable {
+			b.fatalf("a broken JPEG changed what undo and redo offer")
 		}
 	})
 
