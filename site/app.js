@@ -5,7 +5,7 @@
 
 import { RenderClient } from './render.js';
 import { Editor } from './editor.js';
-import { defaultSpec, renderSpec, sanitizeSpec, slotCount } from './spec.js';
+import { defaultSpec, editableSlot, renderSpec, sanitizeSpec, slotCount } from './spec.js';
 import { ACCEPT_TYPES, ACCEPTED, InputError, explainDecodeError, firstFile, formatBytes, readImage } from './image-input.js';
 import * as store from './storage.js';
 import { OFFLINE_MESSAGE, PublishError, publish } from './publish.js';
@@ -17,7 +17,8 @@ import { emojiFailedMessage, missingMessage } from './glyphs.js';
 import { Gallery } from './gallery.js';
 import { History } from './history.js';
 import { MemeList, thumbnail } from './memes.js';
-import { SlotControls } from './slots.js';
+import { SlotControls, setCuts } from './slots.js';
+import { CropMode } from './crop.js';
 
 /** The element with id, which index.html has. @param {string} id */
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -38,9 +39,42 @@ const els = {
   copyLink: $button('copy-link'), net: $('net-status'), veil: $('drop-veil'), template: /** @type {HTMLTemplateElement} */ ($('box-template')),
   animControls: $('anim-controls'), animToggle: $button('anim-toggle'), animScrub: $input('anim-scrub'), animStatus: $('anim-status'),
   animNote: $('anim-note'), gifNote: $('gif-note'),
-  undo: $button('undo'), redo: $button('redo'), memeList: $('meme-list'), memesCard: $('memes-card'), slotList: $('slot-list'),
+  undo: $button('undo'), redo: $button('redo'), cropStart: $button('crop-start'), cropView: $('crop-view'), memeList: $('meme-list'), memesCard: $('memes-card'), slotList: $('slot-list'), slotMsg: $('slot-msg'),
 };
 const ctx2d = /** @type {CanvasRenderingContext2D} */ (els.canvas.getContext('2d'));
+
+// Cropping by hand (crop.js): shown in place of the preview; Apply is one edit of the spec.
+const crop = new CropMode({
+  root: els.cropView,
+  maxHeight: () => previewBox().cssH,
+  onOpen: () => {
+    els.stage.hidden = true;
+    els.stageHint.hidden = true;
+    els.cropStart.disabled = true;
+    slots.setCropping(crop.slot);
+    updateUndoButtons();
+  },
+  onDraft: (slot, cuts) => slots.showDraft(slot, cuts),
+  onApply: (slot, cuts) => {
+    if (slot >= slotCount(state.spec)) return;
+    setCuts(editableSlot(state.spec, slot), cuts);
+    slots.refresh(state.spec);
+    fullSize = null;
+    requestPreview();
+    recordEdit(''); // the whole gesture, however many moves, is one step
+    saved();
+  },
+  onClose: () => {
+    els.stage.hidden = !state.image;
+    els.stageHint.hidden = !state.image;
+    els.cropStart.disabled = false;
+    slots.setCropping(-1);
+    slots.refresh(state.spec);
+    updateUndoButtons();
+    layout();
+  },
+  onError: (message) => setMsg(els.imageMsg, message),
+});
 
 const config = { signPath: '/api/sign', maxUploadBytes: upload.defaultMaxBytes };
 /** @typedef {{ name: string, label: string }} FontChoice */
@@ -97,13 +131,16 @@ function setBusy(text) {
 
 // ---- persistence -------------------------------------------------------------------------------
 
+/** The ids of the meme's images, by slot ('' where a slot has none yet): what an undo step keeps of them. */
+const imageIds = () => state.images.map((im) => (im ? im.id : ''));
+
 /** @type {History} */
-let history = new History(JSON.stringify(state.spec));
+let history = new History(JSON.stringify(state.spec), []);
 let thumbs = 0; // thumbnails made, so the list is redrawn only for a new one
 let lastListed = '';
 
 const docOf = () => ({
-  id: state.id, title: state.title, created: state.created, updated: Date.now(), slots: state.images.length,
+  id: state.id, title: state.title, created: state.created, updated: Date.now(), slots: state.images.length, images: imageIds(),
   spec: state.spec, selected: state.selected, format: state.format, quality: state.quality, pub: state.pub,
   history: history.toJSON(),
 });
@@ -132,26 +169,116 @@ function editKey(e) {
 
 /** @param {string} key */
 function recordEdit(key) {
-  history.record(JSON.stringify(state.spec), key);
+  const kept = history.referenced().size;
+  history.record(JSON.stringify(state.spec), imageIds(), key);
+  // An edit after an undo drops the steps undone: an image only they showed can go.
+  if (history.referenced().size < kept) pruneImages();
   updateUndoButtons();
 }
 
 function updateUndoButtons() {
-  els.undo.disabled = !state.image || !history.canUndo;
-  els.redo.disabled = !state.image || !history.canRedo;
+  els.undo.disabled = !state.image || !history.canUndo || crop.active;
+  els.redo.disabled = !state.image || !history.canRedo || crop.active;
 }
+
+// Undo and redo run one after another: a step that brings an earlier image back waits for it to
+// be read from storage and decoded, and the next press waits for that.
+/** @type {Promise<void>} */
+let stepping = Promise.resolve();
 
 /** @param {'undo' | 'redo'} which */
 function undoRedo(which) {
   if (!state.image) return;
-  const json = which === 'undo' ? history.undo() : history.redo();
-  if (json === null) return;
-  state.spec = sanitizeSpec(JSON.parse(json));
-  editor.setSpec(state.spec, state.selected);
-  slots.refresh(state.spec);
+  if (crop.active) { crop.reset(); return; } // while cropping, undo is the crop's own: back to where it started
+  stepping = stepping.then(() => applyStep(which));
+}
+
+/** @param {'undo' | 'redo'} which */
+async function applyStep(which) {
+  const id = state.id;
+  const step = which === 'undo' ? history.undo() : history.redo();
+  if (!step || !state.image) return;
+  const cur = imageIds();
+  const n = Math.max(step.images.length, cur.length);
+  const changed = Array.from({ length: n }, (_, i) => (step.images[i] || '') !== (cur[i] || ''));
+  if (changed.some(Boolean)) {
+    try {
+      await bringBack(id, step.images, changed);
+    } catch (err) {
+      if (state.id !== id) return;
+      if (which === 'undo') history.redo(); else history.undo(); // the list stays where the meme is
+      updateUndoButtons();
+      setMsg(els.imageMsg, `Couldn't ${which} the change of image: ${messageOf(err)}. Your meme is as it was.`);
+      return;
+    }
+  }
+  if (state.id !== id) return; // another meme was opened meanwhile
+  state.spec = sanitizeSpec(JSON.parse(step.spec));
+  if (changed.some(Boolean)) {
+    showImage();
+    const names = changed.map((c, i) => (c && state.images[i] ? `image ${i + 1} is ${/** @type {LoadedImage} */ (state.images[i]).name}` : '')).filter(Boolean);
+    setMsg(els.slotMsg, `${which === 'undo' ? 'Undone' : 'Redone'}: ${names.join(', ') || 'an image was taken out'}.`);
+  } else {
+    editor.setSpec(state.spec, state.selected);
+    slots.refresh(state.spec);
+  }
   updateUndoButtons();
   requestPreview();
   saved();
+}
+
+/** Puts the images an undo step was shown with back into their slots, from storage.
+ *  @param {string} id the meme's @param {string[]} want image ids by slot @param {boolean[]} changed */
+async function bringBack(id, want, changed) {
+  /** @type {{ slot: number, bytes: Uint8Array, image: LoadedImage }[]} */
+  const changes = [];
+  /** @type {(LoadedImage | null)[]} */
+  const next = [];
+  for (let i = 0; i < changed.length; i++) {
+    next[i] = changed[i] ? null : state.images[i] || null;
+    if (!changed[i] || !want[i]) continue;
+    const rec = await store.getImage(id, want[i]).catch(() => null);
+    if (!rec || !(rec.blob instanceof Blob)) throw new Error('the earlier image is no longer kept on this device');
+    changes.push({ slot: i, bytes: new Uint8Array(await rec.blob.arrayBuffer()), image: rec });
+    next[i] = rec;
+  }
+  if (state.id !== id) return;
+  if (changed.every((c, i) => !c || want[i])) { await putSlots(changes); return; }
+  // A slot goes back to having no image: the renderer can only be given the whole set again.
+  while (next.length > 1 && !next[next.length - 1]) next.pop();
+  const firstImage = next.find(Boolean);
+  if (!firstImage) throw new Error('that step had no image');
+  try {
+    const first = await loadAll(next);
+    if (first) showAnimationState(first, firstImage.name);
+  } catch (err) {
+    loadAll(state.images).then(() => requestPreview(), () => {});
+    throw err;
+  }
+  state.images = next;
+  state.image = next[0] || firstImage;
+  state.pub = { original: null, meme: null };
+  fullSize = null;
+}
+
+// Every image a meme's record or its undo list refers to is kept in storage (storage.js, by id);
+// the rest are deleted. A deletion waits for the writes asked for before it.
+/** @type {Promise<unknown>} */
+let imageWrites = Promise.resolve();
+
+/** Writes an image of the meme being edited. @param {LoadedImage} im @returns {Promise<unknown>} */
+function keepImage(im) {
+  const p = store.putImage(state.id, im);
+  imageWrites = imageWrites.then(() => p.catch(() => {}));
+  return p;
+}
+
+/** Deletes the meme's images that no step of its undo list shows any more. */
+function pruneImages() {
+  const id = state.id;
+  if (!id) return;
+  const keep = new Set([...history.referenced(), ...imageIds().filter(Boolean)]);
+  imageWrites = imageWrites.then(() => store.keepImages(id, keep)).catch((err) => console.warn('memeforge: tidying the kept images failed:', err));
 }
 
 function wireUndo() {
@@ -223,6 +350,7 @@ function fitCSS() {
 let lastPixelSize = '';
 function layout() {
   if (!state.image) return;
+  crop.layout();
   fitCSS();
   const { w, h } = previewBox();
   const key = `${w}x${h}`;
@@ -377,14 +505,14 @@ function onWorkerEvent(m) {
 
 const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-/** Loads bytes of type into the renderer: into slot (1..3) of a canvas as a still; as the first
- *  image (slot -1), a GIF with all its frames (an animation when it has more than one; pass type ''
+/** Loads bytes of type into the renderer: into slot (0..3) of a canvas as a still, keeping the
+ *  others; as the first and only image (slot -1: the others are dropped), a GIF with all its frames (an animation when it has more than one; pass type ''
  *  to load a GIF as a still, as a multi-image meme does), anything else as a still.
  *  @param {Uint8Array} bytes @param {string} type @param {number} [slot]
  *  @returns {Promise<{ width: number, height: number, anim: import('./memeforge').AnimationInfo | null, firstFrameOnly: boolean }>} */
 async function loadIntoRenderer(bytes, type, slot = -1) {
   const copy = bytes.slice(); // the page keeps its own bytes for publishing and saving
-  if (slot >= 1) {
+  if (slot >= 0) {
     const info = await renderer.call('loadImageAt', { slot, bytes: copy }, [copy.buffer]);
     return { width: info.width, height: info.height, anim: null, firstFrameOnly: info.animated && info.firstFrameOnly };
   }
@@ -424,8 +552,18 @@ async function loadAll(images) {
   return first;
 }
 
-/** @param {{ bytes: Uint8Array, type: string, name: string }} img @param {{ width: number, height: number }} info @returns {LoadedImage} */
-const loaded = (img, info) => ({ blob: new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (img.bytes)], { type: img.type }), type: img.type, name: img.name, width: info.width, height: info.height, id: randomId() });
+/** An image's id: a hash of its bytes and its name (the page shows the name), the first 128 bits of
+ *  SHA-256, so the same file chosen again is the same image and is kept once; random where the page
+ *  has no crypto.subtle (plain http). @param {Uint8Array} bytes @param {string} name */
+async function contentId(bytes, name) {
+  if (!crypto.subtle) return randomId();
+  const hex = (/** @type {ArrayBuffer} */ d) => Array.from(new Uint8Array(d).subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+  const of = hex(await crypto.subtle.digest('SHA-256', /** @type {Uint8Array<ArrayBuffer>} */ (bytes)));
+  return hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${of}/${name}`)));
+}
+
+/** @param {{ bytes: Uint8Array, type: string, name: string }} img @param {{ width: number, height: number }} info @returns {Promise<LoadedImage>} */
+const loaded = async (img, info) => ({ blob: new Blob([/** @type {Uint8Array<ArrayBuffer>} */ (img.bytes)], { type: img.type }), type: img.type, name: img.name, width: info.width, height: info.height, id: await contentId(img.bytes, img.name) });
 
 /** Makes a new meme, whose images are in the renderer already, the one being edited; the one
  *  before stays in the list. It is shown (its first preview, or an animation's first frame,
@@ -446,12 +584,12 @@ function startMeme(images, spec, title, anim = null) {
   state.format = images[0].type === 'image/png' || images[0].type === 'image/gif' ? 'png' : 'jpeg';
   els.format.value = state.format;
   updateQualityField();
-  history = new History(JSON.stringify(state.spec));
+  history = new History(JSON.stringify(state.spec), imageIds());
   fullSize = null;
   showImage();
   if (anim) player.load(anim);
   const failed = (/** @type {unknown} */ err) => setMsg(els.imageMsg, `This image won't be kept after a reload (${messageOf(err)}).`);
-  images.forEach((im, i) => store.putImage(state.id, i, im).catch(failed));
+  images.forEach((im) => keepImage(im).catch(failed));
   store.put('current', state.id).catch(() => {});
   // The document goes with the image at once, not 250 ms later: a new image restored with the old
   // document would get the old captions and the old publish record, and Publish would skip its
@@ -472,7 +610,7 @@ async function applyTemplate(p) {
   try {
     for (let i = 0; i < p.images.length; i++) {
       const info = await loadIntoRenderer(p.images[i].bytes, '', i === 0 ? -1 : i);
-      images.push(loaded(p.images[i], info));
+      images.push(await loaded(p.images[i], info));
     }
   } catch (err) {
     if (state.image) loadAll(state.images).then(() => requestPreview(), () => {});
@@ -496,24 +634,65 @@ async function readChosen(file) {
   }
 }
 
-/** A new image for one slot of the meme being edited. @param {number} slot @param {File} file */
+/** Puts images into slots of the meme being edited, the renderer's first, then the page's; the
+ *  other slots keep theirs. A one-image meme's image may be an animation. If one can't be loaded,
+ *  the renderer gets the meme's images back, the meme is unchanged and the error is thrown.
+ *  @param {{ slot: number, bytes: Uint8Array, image: LoadedImage }[]} changes */
+async function putSlots(changes) {
+  if (!changes.length) return;
+  const single = slotCount(state.spec) === 1; // its image may play; replacing it replaces all the renderer has
+  const next = state.images.slice();
+  /** @type {Awaited<ReturnType<typeof loadIntoRenderer>> | null} */
+  let first = null;
+  player.hold(); // frames of the old image would only delay the new one
+  try {
+    for (const c of changes) {
+      const info = await loadIntoRenderer(c.bytes, single ? c.image.type : '', single ? -1 : c.slot);
+      while (next.length < c.slot) next.push(null);
+      next[c.slot] = { ...c.image, width: info.width, height: info.height };
+      if (single) first = info;
+    }
+  } catch (err) {
+    // The meme is unchanged and the canvas still shows it: no new preview, which would also clear
+    // the message saying why.
+    loadAll(state.images).catch(() => {}).finally(() => player.release());
+    throw err;
+  }
+  state.images = next;
+  state.image = /** @type {LoadedImage} */ (next[0]);
+  state.pub = { original: null, meme: null }; // another original: publish it again
+  fullSize = null;
+  if (first) {
+    showAnimationState(first, state.image.name);
+    if (first.anim) { player.load(first.anim); return; }
+  }
+  player.release();
+}
+
+/** A new image for one slot of the meme being edited: one undo step, which also forgets the old
+ *  image's crop and turn (they were for that picture). @param {number} slot @param {File} file */
 async function replaceSlot(slot, file) {
   const img = await readChosen(file);
-  if (!img) return;
+  if (!img || !state.image || slot >= slotCount(state.spec)) return;
+  const id = state.id;
+  crop.cancel();
   try {
-    const info = await loadIntoRenderer(img.bytes, slot === 0 && state.images.length === 1 ? img.type : '', slot === 0 ? -1 : slot);
-    const im = loaded(img, info);
-    state.images[slot] = im;
-    if (slot === 0) state.image = im;
-    state.pub = { original: null, meme: null }; // another original: publish it again
-    fullSize = null;
-    store.putImage(state.id, slot, im).catch(() => {});
-    showImage();
-    saved();
+    const image = await loaded(img, { width: 0, height: 0 });
+    if (state.id !== id) return;
+    await putSlots([{ slot, bytes: img.bytes, image }]);
   } catch (err) {
     setMsg(els.imageMsg, explainDecodeError(img.name, /** @type {import('./render.js').RenderError} */ (err)));
-    loadAll(state.images).then(() => requestPreview(), () => {});
+    return;
   }
+  const im = /** @type {LoadedImage} */ (state.images[slot]);
+  keepImage(im).catch((err) => setMsg(els.imageMsg, `The new image won't be kept after a reload (${messageOf(err)}).`));
+  const s = state.spec.canvas && state.spec.canvas.images && state.spec.canvas.images[slot];
+  if (s) { delete s.crop; delete s.rotate; }
+  recordEdit('');
+  pruneImages();
+  showImage();
+  saved();
+  setMsg(els.slotMsg, `Replaced image ${slot + 1} with ${im.name}. Undo brings the earlier one back.`, 'ok');
 }
 
 // ---- the memes kept on this device ---------------------------------------------------------------
@@ -538,11 +717,20 @@ function scheduleThumb() {
   }), state.thumb ? 1500 : 100);
 }
 
+/** The ids of a saved meme's images, slot by slot; null for a record from before images were kept
+ *  by id (they are kept by slot). @param {any} rec @returns {string[] | null} */
+function recordImageIds(rec) {
+  const n = Math.max(1, Number(rec.slots) || 1);
+  return Array.isArray(rec.images) && rec.images.length === n && rec.images.every((/** @type {unknown} */ x) => typeof x === 'string') ? rec.images : null;
+}
+
 /** A saved meme's images, slot by slot (null: missing). @param {any} rec
  *  @returns {Promise<(LoadedImage | null)[]>} */
 function recordImages(rec) {
   const n = Math.max(1, Number(rec.slots) || 1);
-  return Promise.all(Array.from({ length: n }, (_, i) => store.getImage(rec.id, i).then((x) => x || null, () => null)));
+  const ids = recordImageIds(rec);
+  return Promise.all(Array.from({ length: n }, (_, i) => (ids ? (ids[i] ? store.getImage(rec.id, ids[i]) : Promise.resolve(null)) : store.getSlotImage(rec.id, i))
+    .then((x) => x || null, () => null)));
 }
 
 /** Opens a saved meme (or says why not); true when it is shown.
@@ -552,9 +740,9 @@ function recordImages(rec) {
 async function openRecord(rec, starting = false, imagesRead = recordImages(rec)) {
   const images = await imagesRead;
   if (!images[0] || !images[0].blob) return false;
+  for (const im of images) if (im) { const b = im.blob; if (!(b instanceof Blob)) return false; }
   if (starting && imagesTaken) return false; // asked again after the awaits, just before the renderer is
   const first = await loadAll(images);
-  for (const im of images) if (im) { const b = im.blob; if (!(b instanceof Blob)) return false; }
   state.id = rec.id;
   state.title = rec.title || '';
   state.created = rec.created || Date.now();
@@ -569,9 +757,12 @@ async function openRecord(rec, starting = false, imagesRead = recordImages(rec))
   els.format.value = state.format;
   els.quality.value = String(state.quality);
   updateQualityField();
-  history = new History(JSON.stringify(state.spec), rec.history);
+  images.forEach((im) => { if (im && typeof im.id !== 'string') im.id = randomId(); });
+  history = new History(JSON.stringify(state.spec), imageIds(), rec.history);
   fullSize = null;
   store.put('current', state.id).catch(() => {});
+  if (recordImageIds(rec)) pruneImages(); // what an older page kept by slot, and what the undo list let go of
+  else { for (const im of images) if (im) keepImage(im).catch(() => {}); docSaver.schedule(); } // kept by id from now on
   if (first) showAnimationState(first, images[0].name);
   showImage();
   if (first && first.anim) player.load(first.anim);
@@ -607,6 +798,7 @@ async function deleteMeme(id) {
 }
 
 function showEmpty() {
+  crop.cancel();
   state.image = null;
   state.images = [];
   state.id = '';
@@ -647,14 +839,26 @@ async function takeFile(file) {
   setBusy('');
   // Before startMeme draws: a still must not find the last image's animation in state.anim.
   showAnimationState(info, img.name);
-  startMeme([loaded(img, info)], defaultSpec(), img.name, info.anim);
+  startMeme([await loaded(img, info)], defaultSpec(), img.name, info.anim);
   // Hand the keyboard to the first caption so typing starts right away.
   const first = els.boxList.querySelector('textarea');
   if (first) first.focus({ preventScroll: true });
 }
 
+/** Opens the crop mode for one image. @param {number} slot @param {HTMLElement | null} opener */
+function startCrop(slot, opener) {
+  const im = state.images[slot];
+  if (!im) { setMsg(els.imageMsg, `Image ${slot + 1} has no picture yet: choose one with Replace first.`); return; }
+  const s = (state.spec.canvas && state.spec.canvas.images && state.spec.canvas.images[slot]) || { x: 0, y: 0, w: 1, h: 1 };
+  setMsg(els.imageMsg, '');
+  crop.open(slot, im, s, slotCount(state.spec) === 1 ? 'Crop the image' : `Crop image ${slot + 1}`, opener);
+}
+
 function showImage() {
   const img = /** @type {LoadedImage} */ (state.image);
+  crop.cancel(); // another image, or another meme: the rectangle was for the last one
+  setMsg(els.slotMsg, '');
+  els.cropStart.hidden = slotCount(state.spec) !== 1;
   document.body.classList.remove('empty');
   els.dropzone.hidden = true;
   els.stage.hidden = false;
@@ -684,24 +888,50 @@ function wireImageInput() {
       if (f) takeFile(f);
     });
   }
+  els.cropStart.addEventListener('click', () => startCrop(0, els.cropStart));
+  // Into an image's card (dropped on it, or pasted while it has the focus): that image is replaced,
+  // as its Replace button does; anywhere else: a new meme.
+  const slotAt = (/** @type {EventTarget | null} */ t) => {
+    const card = t instanceof Element ? /** @type {HTMLElement | null} */ (t.closest('#slot-list .slot-card')) : null;
+    return card && state.image ? Number(card.dataset.slot) : -1;
+  };
   document.addEventListener('paste', (e) => {
     const f = firstFile(e.clipboardData);
     if (!f) return; // plain text pastes into a caption as usual
     e.preventDefault();
-    takeFile(f);
+    const slot = slotAt(document.activeElement);
+    if (slot >= 0) replaceSlot(slot, f); else takeFile(f);
   });
   let depth = 0;
   const hasFiles = (/** @type {DragEvent} */ e) => e.dataTransfer && Array.from(e.dataTransfer.types || []).includes('Files');
   document.addEventListener('dragenter', (e) => { if (hasFiles(e)) { depth++; els.veil.hidden = false; } });
-  document.addEventListener('dragleave', (e) => { if (hasFiles(e) && --depth <= 0) { depth = 0; els.veil.hidden = true; } });
-  document.addEventListener('dragover', (e) => { if (hasFiles(e) && e.dataTransfer) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; } });
+  document.addEventListener('dragleave', (e) => { if (hasFiles(e) && --depth <= 0) { depth = 0; els.veil.hidden = true; mark(null); } });
+  const veilText = /** @type {HTMLElement} */ (els.veil.querySelector('p'));
+  /** @type {HTMLElement | null} */
+  let target = null;
+  const mark = (/** @type {HTMLElement | null} */ card) => {
+    if (card === target) return;
+    if (target) target.classList.remove('drop-target');
+    target = card;
+    if (card) card.classList.add('drop-target');
+    veilText.textContent = card ? `Drop to replace image ${Number(card.dataset.slot) + 1}` : 'Drop the image to start a new meme';
+  };
+  document.addEventListener('dragover', (e) => {
+    if (!hasFiles(e) || !e.dataTransfer) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    const slot = slotAt(e.target);
+    mark(slot >= 0 ? els.slotList.querySelector(`.slot-card[data-slot="${slot}"]`) : null);
+  });
   document.addEventListener('drop', (e) => {
     if (!hasFiles(e)) return;
     e.preventDefault();
     depth = 0;
     els.veil.hidden = true;
+    mark(null);
     const f = firstFile(e.dataTransfer);
-    if (f) takeFile(f);
+    const slot = slotAt(e.target);
+    if (f) { if (slot >= 0) replaceSlot(slot, f); else takeFile(f); }
   });
 }
 
@@ -1037,13 +1267,15 @@ async function restore(read) {
       // file meanwhile, the saved image would load after theirs and silently replace it.
       if (imagesTaken) return;
       const info = await loadIntoRenderer(bytes, image.type);
-      state.image = { ...image, width: info.width, height: info.height };
-      state.images = [state.image];
+      /** @type {LoadedImage} */
+      const im = { ...image, width: info.width, height: info.height, id: typeof image.id === 'string' ? image.id : randomId() };
+      state.image = im;
+      state.images = [im];
       state.id = randomId();
       state.created = Date.now();
       state.title = image.name || '';
-      history = new History(JSON.stringify(state.spec));
-      store.putImage(state.id, 0, state.image).then(() => store.put('current', state.id)).catch(() => {});
+      history = new History(JSON.stringify(state.spec), imageIds());
+      keepImage(im).then(() => store.put('current', state.id)).catch(() => {});
       showAnimationState(info, image.name);
       showImage();
       if (info.anim) player.load(info.anim);
@@ -1058,6 +1290,8 @@ const slots = new SlotControls({
   list: els.slotList, accept: ACCEPT_TYPES,
   onChange: (e, key) => { fullSize = null; requestPreview(e); recordEdit(key); saved(); },
   onReplace: (slot, file) => { replaceSlot(slot, file); },
+  onCrop: (slot, opener) => { startCrop(slot, opener); },
+  onCropTyped: (slot, cuts) => { if (crop.slot !== slot) return false; crop.setCuts(cuts); return true; },
 });
 
 function wireTemplates() {

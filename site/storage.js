@@ -97,19 +97,40 @@ export const putFont = (font) => packed(font).then((v) => tx('fonts', 'readwrite
 export const allFonts = () => tx('fonts', 'readonly', (s) => s.getAll()).then((/** @type {any[]} */ fs) => (fs || []).map(unpack));
 
 // The memes kept on the device: a record each ({id, ...}; a Blob at its top level, the thumbnail,
-// is kept as bytes like any other), and each image under "<id>/<slot>", written only when it changes.
+// is kept as bytes like any other), and each image under "<id>/i:<image id>" (the image id is a hash
+// of its bytes), written once; the record lists the current ones by slot, its undo history the ones
+// it can go back to. Records from before kept one image per slot under "<id>/<slot>".
 /** @param {{ id: string, [k: string]: unknown }} meme */
 export const putMeme = (meme) => packed(meme).then((v) => tx('memes', 'readwrite', (s) => s.put(v)));
 /** @param {string} id */
 export const getMeme = (id) => tx('memes', 'readonly', (s) => s.get(id)).then(unpack);
 export const allMemes = () => tx('memes', 'readonly', (s) => s.getAll()).then((/** @type {any[]} */ ms) => (ms || []).map(unpack));
-/** @param {string} id */
+/** Every image of a meme: "<id>/" up to "<id>/\uffff". @param {string} id */
+const imagesOf = (id) => IDBKeyRange.bound(`${id}/`, `${id}/\uffff`);
+/** Deletes a meme and every image it has kept, current or for undo. @param {string} id */
 export const deleteMeme = (id) => tx('memes', 'readwrite', (s) => s.delete(id))
-  .then(() => tx('images', 'readwrite', (s) => s.delete(IDBKeyRange.bound(`${id}/`, `${id}/\uffff`))));
-/** @param {string} id @param {number} slot @param {unknown} image */
-export const putImage = (id, slot, image) => packed(image).then((v) => tx('images', 'readwrite', (s) => s.put(v, `${id}/${slot}`)));
-/** @param {string} id @param {number} slot */
-export const getImage = (id, slot) => tx('images', 'readonly', (s) => s.get(`${id}/${slot}`)).then(unpack);
+  .then(() => tx('images', 'readwrite', (s) => s.delete(imagesOf(id))));
+/** @param {string} id the meme's @param {{ id: string }} image */
+export const putImage = (id, image) => packed(image).then((v) => tx('images', 'readwrite', (s) => s.put(v, `${id}/i:${image.id}`)));
+/** @param {string} id the meme's @param {string} imageId */
+export const getImage = (id, imageId) => tx('images', 'readonly', (s) => s.get(`${id}/i:${imageId}`)).then(unpack);
+/** An image as kept before images had ids in the key. @param {string} id @param {number} slot */
+export const getSlotImage = (id, slot) => tx('images', 'readonly', (s) => s.get(`${id}/${slot}`)).then(unpack);
+/** Deletes the meme's images that are not in keep (ids), and any kept the old way, by slot.
+ *  @param {string} id @param {Set<string>} keep @returns {Promise<number>} how many were deleted */
+export const keepImages = (id, keep) => {
+  let n = 0;
+  return tx('images', 'readwrite', (s) => {
+    const req = s.openKeyCursor(imagesOf(id));
+    req.onsuccess = () => {
+      const c = req.result;
+      if (!c) return;
+      const k = String(c.key).slice(id.length + 1);
+      if (!(k.startsWith('i:') && keep.has(k.slice(2)))) { s.delete(c.primaryKey); n++; }
+      c.continue();
+    };
+  }).then(() => n);
+};
 
 /** Writes value() under key at most every delay ms; flush writes a scheduled write now.
  *  @param {string} key @param {() => unknown} value @param {number} [delay] @param {(err: unknown) => void} [onError] */
