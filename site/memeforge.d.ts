@@ -239,6 +239,10 @@ export interface Memeforge {
    *  and trailing bytes without re-encoding; keeps the ICC profile and a JPEG's EXIF orientation
    *  (as a one-tag EXIF block). Rejects what loadImage would not recognise, and corrupt files. */
   stripMetadata(bytes: Uint8Array): Promise<StripResult>;
+  /** Makes a small meme once on a renderer of its own (decode, shape, draw, a two-frame GIF), so
+   *  the first real one doesn't pay for V8's first compile of that code; touches nothing the other
+   *  methods use. Resolves with how long it took, in ms. */
+  warmUp(): Promise<number>;
   /** build version (git describe) */
   readonly version: string;
 }

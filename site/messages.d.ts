@@ -42,6 +42,9 @@ export interface StartTimes {
   imports: number;
   /** the Go program set the memeforge global (its runtime and package init done) */
   started: number;
+  /** memeforge.warmUp finished (0: not yet when asked), and how long it took */
+  warmed: number;
+  warmMs: number;
 }
 
 export type Request = { [K in Op]: { id: number; op: K } & Ops[K]["args"] }[Op];

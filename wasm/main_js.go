@@ -16,13 +16,17 @@ package main
 
 import (
 	"bytes"
+	_ "embed"
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
+	"image/gif"
 	"math"
 	"strings"
 	"sync"
 	"syscall/js"
+	"time"
 
 	"github.com/memeforge/memeforge/wasm/imgio"
 	"github.com/memeforge/memeforge/wasm/meme"
@@ -60,6 +64,7 @@ func main() {
 		"renderAnimationFrame": f.renderAnimationFrame,
 		"finalGIF":             f.finalGIF,
 		"stripMetadata":        f.stripMetadata,
+		"warmUp":               f.warmUp,
 	}
 	for name, m := range methods {
 		obj.Set(name, js.FuncOf(func(this js.Value, args []js.Value) any {
@@ -586,4 +591,76 @@ func sizeArg(args []js.Value, i int, name string) (int, error) {
 		return 0, fmt.Errorf("%s: want an integer from 1 to %d, got %v", name, meme.MaxSide, x)
 	}
 	return int(x), nil
+}
+
+// warmupJPEG is a 48x32 JPEG (754 bytes) for warmUp to decode.
+//
+//go:embed warmup.jpg
+var warmupJPEG []byte
+
+// warmUp makes a small meme once, on a renderer of its own, so that the
+// first meme a person makes doesn't pay what the first of anything pays in a
+// browser: V8 compiles a WASM function the first time it is called (the
+// decoders, the shaper, the rasterizer, the scaler, the GIF path are each a
+// few hundred of them), and the shaper builds its plans for the built-in
+// font. The worker asks for it as soon as the module has started, while the
+// page reads its saved work or waits for a file; a request arriving
+// meanwhile waits for it (one call at a time). Nothing of it shows: the
+// face's renderer, its images and frames are not touched. It answers how
+// long it took, in ms.
+func (f *face) warmUp(args []js.Value) (func() (any, error), error) {
+	if err := argc(args, 0); err != nil {
+		return nil, err
+	}
+	return func() (any, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		start := time.Now()
+		spec := meme.DefaultSpec()
+		spec.Boxes[0].Text, spec.Boxes[1].Text = "Warm up", "the renderer"
+		r := meme.NewRenderer(f.fonts)
+		img, _, err := imgio.Decode(warmupJPEG, imgio.DefaultMaxPixels)
+		if err != nil {
+			return nil, fmt.Errorf("warm up: %w", err)
+		}
+		if err := r.SetImage(img); err != nil {
+			return nil, fmt.Errorf("warm up: %w", err)
+		}
+		if _, _, err := r.PreviewFrame(spec, 96, 64, 0); err != nil {
+			return nil, fmt.Errorf("warm up: %w", err)
+		}
+		spec.Boxes[0].Text = "Warm up again"
+		if _, _, err := r.PreviewFrame(spec, 96, 64, 1); err != nil {
+			return nil, fmt.Errorf("warm up: %w", err)
+		}
+		// A two-frame GIF through the animation path: decode, compose, caption.
+		var enc bytes.Buffer
+		pal := color.Palette{color.Black, color.White, color.RGBA{200, 40, 40, 255}}
+		g := &gif.GIF{Delay: []int{10, 10}, Disposal: []byte{gif.DisposalNone, gif.DisposalNone}}
+		for i := range 2 {
+			m := image.NewPaletted(image.Rect(0, 0, 48, 32), pal)
+			for y := range 32 {
+				for x := range 48 {
+					m.SetColorIndex(x, y, uint8((x/8+y/8+i)%3))
+				}
+			}
+			g.Image = append(g.Image, m)
+		}
+		if err := gif.EncodeAll(&enc, g); err != nil {
+			return nil, fmt.Errorf("warm up: %w", err)
+		}
+		a, err := imgio.DecodeAnimation(enc.Bytes(), imgio.DefaultMaxPixels)
+		if err != nil {
+			return nil, fmt.Errorf("warm up: %w", err)
+		}
+		if err := r.SetAnimation(a); err != nil {
+			return nil, fmt.Errorf("warm up: %w", err)
+		}
+		for i := range 2 {
+			if _, _, err := r.AnimationFrame(spec, i, 96, 64); err != nil {
+				return nil, fmt.Errorf("warm up: %w", err)
+			}
+		}
+		return float64(time.Since(start).Microseconds()) / 1000, nil
+	}, nil
 }

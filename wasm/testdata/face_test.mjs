@@ -42,11 +42,16 @@ const spec = env.SPEC;
 await check("ExposesOneObjectWithVersion", async () => {
   assert(typeof mf === "object", "no memeforge global");
   assert(typeof mf.version === "string" && mf.version.length > 0, "version");
-  for (const m of ["loadImage", "addFont", "renderPreview", "renderFinal", "missingGlyphs", "fontsNeeded", "emojiNeeded", "addEmoji", "stripMetadata", "loadImageAt", "size"])
+  for (const m of ["loadImage", "addFont", "renderPreview", "renderFinal", "missingGlyphs", "fontsNeeded", "emojiNeeded", "addEmoji", "stripMetadata", "loadImageAt", "size", "warmUp"])
     assert(typeof mf[m] === "function", m);
 });
 await check("SignalsReady", async () => {
   assert(events.join() === "memeforge:ready", "events dispatched: " + JSON.stringify(events));
+});
+await check("WarmUpTouchesNothing", async () => {
+  const ms = await mf.warmUp();
+  assert(typeof ms === "number" && ms > 0, "warmUp's time: " + ms);
+  await rejects(mf.warmUp(1), "want 0 arguments", "bad_argument");
 });
 await check("RenderBeforeLoadRejects", () => rejects(mf.renderPreview(spec, 10, 10), "no image loaded", "no_image"));
 await check("LoadImage", async () => {
