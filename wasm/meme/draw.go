@@ -69,8 +69,7 @@ func layoutCaption(fs *FontSet, b resolved, W, H int) (paths []glyphPath, places
 	if err != nil {
 		return nil, nil, Layout{}, nil, err
 	}
-	miss = missing(chain, &fs.emoji, nil, b.text)
-	st := shapeText(chain, &fs.emoji, b.text)
+	st, miss := fs.shaped(chain, b.text)
 	aspect := float64(W) / float64(H)
 	bw, bh := b.w*aspect, b.h
 	lay = LayoutText(st, LayoutParams{

@@ -176,7 +176,7 @@ func (r *Renderer) measureBand(b Box, wrap float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	st := shapeText(chain, &r.fonts.emoji, rb.text)
+	st, _ := r.fonts.shaped(chain, rb.text)
 	p := pitch(chain, st)
 	lay := LayoutText(st, LayoutParams{Width: wrap, Height: 1e9, Size: 1, Pitch: p, Align: rb.align, VAlign: "top"})
 	// Whole lines, not the ink: typing a letter with an ascender must not
