@@ -466,8 +466,9 @@ type layerKey struct {
 // layerCache holds the layers of the last frame. Layers the next frame does
 // not use are dropped and their memory reused for new ones.
 type layerCache struct {
-	cached map[layerKey]*caption
-	free   [][]byte
+	cached  map[layerKey]*caption
+	free    [][]byte
+	scratch drawScratch
 }
 
 // layers returns spec's caption layers for a W x H output in box order,
@@ -526,7 +527,7 @@ func paint(dst *image.RGBA, caps []*caption) {
 
 func (c *layerCache) render(fs *FontSet, key layerKey) (*caption, error) {
 	b, W, H := key.box, key.w, key.h
-	paths, places, lay, missing, err := layoutCaption(fs, b, W, H)
+	paths, places, lay, missing, err := layoutCaption(fs, b, W, H, &c.scratch)
 	if err != nil {
 		return nil, err
 	}
@@ -552,7 +553,7 @@ func (c *layerCache) render(fs *FontSet, key layerKey) (*caption, error) {
 	}
 	cp.img = c.alloc(r.Dx(), r.Dy())
 	cp.at = r.Min
-	rasterize(cp.img, r, paths, sps, b, H, shadow)
+	rasterize(cp.img, r, paths, sps, b, H, shadow, &c.scratch)
 	return cp, nil
 }
 
