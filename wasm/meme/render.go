@@ -49,6 +49,10 @@ type Renderer struct {
 	scratch *image.RGBA // a rotated slot's image before it is turned
 	preview *image.RGBA
 	final   *image.RGBA
+	// finalShown is the layers painted on final over the source image
+	// set at generation finalGen; nil when final holds anything else.
+	finalShown []*caption
+	finalGen   uint64
 	band    bandCache
 
 	previewLayers, finalLayers layerCache
@@ -339,6 +343,48 @@ func changed(prev, next []*caption) image.Rectangle {
 	return d
 }
 
+// changedRects is where the layers that are not the same at the same
+// place in both stacks were or now are, one rectangle per layer: unlike
+// changed, two captions at the top and bottom of a photo do not make the
+// whole photo between them.
+func changedRects(prev, next []*caption) []image.Rectangle {
+	var out []image.Rectangle
+	for i := range max(len(prev), len(next)) {
+		var p, n *caption
+		if i < len(prev) {
+			p = prev[i]
+		}
+		if i < len(next) {
+			n = next[i]
+		}
+		if p == n {
+			continue
+		}
+		for _, b := range []image.Rectangle{p.bounds(), n.bounds()} {
+			if !b.Empty() {
+				out = append(out, b)
+			}
+		}
+	}
+	// Overlapping rectangles become their union, so no pixel is put back
+	// and painted twice (a caption edited in place covers about the same
+	// rectangle before and after).
+	for merged := true; merged; {
+		merged = false
+		for i := 0; i < len(out); i++ {
+			for j := i + 1; j < len(out); j++ {
+				if out[i].Overlaps(out[j]) {
+					out[i] = out[i].Union(out[j])
+					out = append(out[:j], out[j+1:]...)
+					merged = true
+					j--
+				}
+			}
+		}
+	}
+	return out
+}
+
 // restore copies src's pixels inside r over dst's; both are the same size
 // with their origin at 0,0.
 func restore(dst, src *image.RGBA, r image.Rectangle) {
@@ -364,9 +410,28 @@ func (r *Renderer) Final(spec Spec) (*image.RGBA, Result, error) {
 		if err != nil {
 			return nil, Result{}, err
 		}
+		prev := r.finalShown
+		r.finalShown = nil // until the repaint below is done
+		if r.final == nil || r.final.Rect.Dx() != w || r.final.Rect.Dy() != h || r.finalGen != r.gen {
+			prev = nil
+		}
 		r.final = reuse(r.final, w, h)
-		restore(r.final, r.src, r.final.Rect)
-		paint(r.final, caps)
+		if prev == nil {
+			restore(r.final, r.src, r.final.Rect)
+			paint(r.final, caps)
+		} else {
+			// A 12 MP final is a 48 MB copy: put back only what the
+			// layers that changed covered, then paint every layer there.
+			for _, rect := range changedRects(prev, caps) {
+				restore(r.final, r.src, rect)
+				for _, cp := range caps {
+					if cp.img != nil {
+						over(r.final, cp.img, cp.at, rect)
+					}
+				}
+			}
+		}
+		r.finalShown, r.finalGen = caps, r.gen
 		return r.final, res, nil
 	}
 	w, h := lo.canvasSize(r.imgs)
@@ -374,6 +439,7 @@ func (r *Renderer) Final(spec Spec) (*image.RGBA, Result, error) {
 	if err != nil {
 		return nil, Result{}, err
 	}
+	r.finalShown = nil
 	r.final = reuse(r.final, w, h)
 	r.scratch = lo.compose(r.final, r.imgs, r.scratch)
 	paint(r.final, caps)
