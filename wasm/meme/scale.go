@@ -111,11 +111,18 @@ func scaleRGBA(dst, src *image.RGBA) {
 		sp := words(src.Pix[sy*src.Stride:][:4*sw])
 		for x, t := range xs {
 			var rb, ga uint64
-			p := sp[t.first:][:len(t.w)]
-			for j, w := range t.w {
-				v := p[j]
-				rb += (uint64(v&0xff) | uint64(v&0xff0000)<<16) * uint64(w)
-				ga += (uint64(v>>8&0xff) | uint64(v>>24)<<32) * uint64(w)
+			w := t.w
+			p := sp[t.first:][:len(w)]
+			for len(w) >= 2 {
+				v0, v1, w0, w1 := p[0], p[1], uint64(w[0]), uint64(w[1])
+				rb += (uint64(v0&0xff)|uint64(v0&0xff0000)<<16)*w0 + (uint64(v1&0xff)|uint64(v1&0xff0000)<<16)*w1
+				ga += (uint64(v0>>8&0xff)|uint64(v0>>24)<<32)*w0 + (uint64(v1>>8&0xff)|uint64(v1>>24)<<32)*w1
+				p, w = p[2:], w[2:]
+			}
+			if len(w) == 1 {
+				v := p[0]
+				rb += (uint64(v&0xff) | uint64(v&0xff0000)<<16) * uint64(w[0])
+				ga += (uint64(v>>8&0xff) | uint64(v>>24)<<32) * uint64(w[0])
 			}
 			row[2*x], row[2*x+1] = rb, ga
 		}
