@@ -19,6 +19,7 @@ type caption struct {
 	at       image.Point
 	overflow bool
 	missing  []string
+	id       uint64 // unique in its layerCache
 }
 
 // bounds is where the caption's layer lands on the output; empty when it

@@ -51,9 +51,11 @@ type Renderer struct {
 	final   *image.RGBA
 	// finalShown is the layers painted on final over the source image
 	// set at generation finalGen; nil when final holds anything else.
-	finalShown []*caption
+	// Only their ids and bounds: holding the layers would keep a 12 MP
+	// final's layer buffers alive past their use.
+	finalShown []shownLayer
 	finalGen   uint64
-	band    bandCache
+	band       bandCache
 
 	previewLayers, finalLayers layerCache
 
@@ -343,24 +345,39 @@ func changed(prev, next []*caption) image.Rectangle {
 	return d
 }
 
+// shownLayer is a caption layer as painted: which one and where.
+type shownLayer struct {
+	id uint64
+	b  image.Rectangle
+}
+
+func shownLayers(caps []*caption) []shownLayer {
+	out := make([]shownLayer, len(caps))
+	for i, cp := range caps {
+		out[i] = shownLayer{cp.id, cp.bounds()}
+	}
+	return out
+}
+
 // changedRects is where the layers that are not the same at the same
 // place in both stacks were or now are, one rectangle per layer: unlike
 // changed, two captions at the top and bottom of a photo do not make the
 // whole photo between them.
-func changedRects(prev, next []*caption) []image.Rectangle {
+func changedRects(prev []shownLayer, next []*caption) []image.Rectangle {
 	var out []image.Rectangle
 	for i := range max(len(prev), len(next)) {
-		var p, n *caption
+		var p shownLayer
+		var n *caption
 		if i < len(prev) {
 			p = prev[i]
 		}
 		if i < len(next) {
 			n = next[i]
 		}
-		if p == n {
+		if n != nil && p.id == n.id {
 			continue
 		}
-		for _, b := range []image.Rectangle{p.bounds(), n.bounds()} {
+		for _, b := range []image.Rectangle{p.b, n.bounds()} {
 			if !b.Empty() {
 				out = append(out, b)
 			}
@@ -431,7 +448,7 @@ func (r *Renderer) Final(spec Spec) (*image.RGBA, Result, error) {
 				}
 			}
 		}
-		r.finalShown, r.finalGen = caps, r.gen
+		r.finalShown, r.finalGen = shownLayers(caps), r.gen
 		return r.final, res, nil
 	}
 	w, h := lo.canvasSize(r.imgs)
@@ -535,6 +552,7 @@ type layerCache struct {
 	cached  map[layerKey]*caption
 	free    [][]byte
 	scratch drawScratch
+	ids     uint64 // the last caption's id
 }
 
 // layers returns spec's caption layers for a W x H output in box order,
@@ -597,7 +615,8 @@ func (c *layerCache) render(fs *FontSet, key layerKey) (*caption, error) {
 	if err != nil {
 		return nil, err
 	}
-	cp := &caption{overflow: lay.Overflow, missing: missing}
+	c.ids++
+	cp := &caption{overflow: lay.Overflow, missing: missing, id: c.ids}
 	pad := b.outlineWidth*float64(H) + 2
 	r := image.Rectangle{}
 	if b.fill.A > 0 || (b.outline.A > 0 && b.outlineWidth > 0) || b.background.A > 0 || b.shadow.A > 0 {
