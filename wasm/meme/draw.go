@@ -19,6 +19,7 @@ type caption struct {
 	at       image.Point
 	overflow bool
 	missing  []string
+	id       uint64 // unique in its layerCache
 }
 
 // bounds is where the caption's layer lands on the output; empty when it
@@ -62,15 +63,59 @@ func pitch(chain []*Font, st *shapedText) float64 {
 	return top + bot
 }
 
+// drawScratch is memory one layerCache reuses from caption to caption:
+// flattened outlines, the freetype path and rasterizer (whose cell list
+// otherwise regrows for every caption) and the painter. A keystroke's
+// garbage brings the next collection closer, and in WASM a collection
+// marks every parsed font and the heap it leaves behind is never returned.
+type drawScratch struct {
+	pts   []float64   // flattened contour points, for all glyphs
+	conts [][]float64 // contours: slices of pts
+	paths []glyphPath
+	path  raster.Path
+	ras   *raster.Rasterizer
+	rasW  int
+	rasH  int
+	paint spanPainter
+}
+
+// rasterizer returns a cleared non-zero-winding rasterizer for a w x h
+// layer. One bigger than the layer gives the same spans inside it: rows
+// are independent, a cell right of the layer only moves where a span
+// that the painter clips ends, and a layer's cells left of or above it
+// are dropped by both. Only freetype's curve splitting depends on the
+// size (finer from 24 and from 120 pixels, as FreeType's does), so the
+// kept rasterizer serves only layers over 120 pixels on some side, as
+// it is; smaller ones get their own.
+func (sc *drawScratch) rasterizer(w, h int) *raster.Rasterizer {
+	if w <= 120 && h <= 120 {
+		r := raster.NewRasterizer(w, h)
+		r.UseNonZeroWinding = true
+		return r
+	}
+	// Slack across, where a caption grows a letter at a time; little down,
+	// as Rasterize and Clear walk every row for every glyph, and a new one
+	// when this layer is much shorter than the kept one.
+	if sc.ras == nil || w > sc.rasW || h > sc.rasH || sc.rasH > 2*h+64 {
+		sc.rasW, sc.rasH = max(w+w/4, 121), h+h/16+1
+		sc.ras = raster.NewRasterizer(sc.rasW, sc.rasH)
+		sc.ras.UseNonZeroWinding = true
+	}
+	sc.ras.Clear()
+	return sc.ras
+}
+
 // layoutCaption shapes and lays out b for a W x H output and returns the
-// glyph outlines and where the emoji go, in output pixels.
-func layoutCaption(fs *FontSet, b resolved, W, H int) (paths []glyphPath, places []emojiPlace, lay Layout, miss []string, err error) {
+// glyph outlines and where the emoji go, in output pixels. The outlines
+// live in sc until its next use.
+func layoutCaption(fs *FontSet, b resolved, W, H int, sc *drawScratch) (paths []glyphPath, places []emojiPlace, lay Layout, miss []string, err error) {
+	sc.pts, sc.conts, paths = sc.pts[:0], sc.conts[:0], sc.paths[:0]
+	defer func() { sc.paths = paths[:0] }()
 	chain, err := fs.chain(b.font)
 	if err != nil {
 		return nil, nil, Layout{}, nil, err
 	}
-	miss = missing(chain, &fs.emoji, nil, b.text)
-	st := shapeText(chain, &fs.emoji, b.text)
+	st, miss := fs.shaped(chain, b.text)
 	aspect := float64(W) / float64(H)
 	bw, bh := b.w*aspect, b.h
 	lay = LayoutText(st, LayoutParams{
@@ -121,26 +166,33 @@ func layoutCaption(fs *FontSet, b resolved, W, H int) (paths []glyphPath, places
 			tf := func(ex, ey float64) (float64, float64) {
 				return ox + float64(ex*a) + float64(ey*bb), oy + float64(ex*c) + float64(ey*d)
 			}
-			paths = append(paths, flatten(g, tf))
+			paths = append(paths, sc.flatten(g, tf))
 		})
 	}
 	return paths, places, lay, miss, nil
 }
 
-// flatten turns a glyph's segments into closed polylines under tf.
-func flatten(g *glyph, tf func(x, y float64) (float64, float64)) glyphPath {
+// flatten turns a glyph's segments into closed polylines under tf, kept
+// in sc's buffers.
+func (sc *drawScratch) flatten(g *glyph, tf func(x, y float64) (float64, float64)) glyphPath {
 	var gp glyphPath
-	var cur []float64
+	c0 := len(sc.conts)
+	cur := sc.pts // cur[start:] is the contour being built
+	start := len(cur)
 	var px, py float64
 	pts := g.pts
+	end := func() {
+		if len(cur) > start {
+			sc.conts = append(sc.conts, cur[start:len(cur):len(cur)])
+		}
+		start = len(cur)
+	}
 	for _, op := range g.ops {
 		switch op {
 		case 'M':
-			if len(cur) > 0 {
-				gp.contours = append(gp.contours, cur)
-			}
+			end()
 			px, py = tf(pts[0], pts[1])
-			cur = []float64{px, py}
+			cur = append(cur, px, py)
 			pts = pts[2:]
 		case 'L':
 			px, py = tf(pts[0], pts[1])
@@ -177,8 +229,10 @@ func flatten(g *glyph, tf func(x, y float64) (float64, float64)) glyphPath {
 			pts = pts[6:]
 		}
 	}
-	if len(cur) > 0 {
-		gp.contours = append(gp.contours, cur)
+	end()
+	sc.pts = cur
+	if len(sc.conts) > c0 {
+		gp.contours = sc.conts[c0:len(sc.conts):len(sc.conts)]
 	}
 	return gp
 }
@@ -234,14 +288,14 @@ func bounds(paths []glyphPath, pad float64) image.Rectangle {
 // A label's rectangle (paths[0] when it has one) goes down first, then a
 // shadow (the silhouette shifted by shadow pixels), then the outline and
 // the fill, then the emoji art.
-func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, sps []sprite, b resolved, H int, shadow float64) {
-	ras := raster.NewRasterizer(layer.Rect.Dx(), layer.Rect.Dy())
-	ras.UseNonZeroWinding = true
+func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, sps []sprite, b resolved, H int, shadow float64, sc *drawScratch) {
+	ras := sc.rasterizer(layer.Rect.Dx(), layer.Rect.Dy())
 	ox, oy := float64(r.Min.X), float64(r.Min.Y)
 	fx := func(x, y float64) fixed.Point26_6 {
 		return fixed.Point26_6{X: fixed.Int26_6(math.Round((x - ox) * 64)), Y: fixed.Int26_6(math.Round((y - oy) * 64))}
 	}
-	var path raster.Path
+	path := sc.path
+	defer func() { sc.path = path }()
 	build := func(p glyphPath) {
 		path.Clear()
 		for _, c := range p.contours {
@@ -253,7 +307,9 @@ func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, sps []sp
 			path.Add1(start)
 		}
 	}
-	paint := &spanPainter{img: layer}
+	paint := &sc.paint
+	paint.img = layer
+	defer func() { paint.img = nil }()
 	if len(paths) > 0 && paths[0].label {
 		paint.setColor(b.background)
 		build(paths[0])
@@ -311,17 +367,29 @@ type spanPainter struct {
 	img   *image.RGBA
 	c     [4]uint32 // premultiplied, 0-255
 	cword uint32
+	// byCov is the colour scaled by each coverage, as a pixel word: most
+	// spans are one edge pixel, so scaling per span cost more than the
+	// pixels.
+	byCov [256]uint32
 }
 
 func (p *spanPainter) setColor(c color.NRGBA) {
 	a := uint32(c.A)
 	p.c = [4]uint32{(uint32(c.R)*a + 127) / 255, (uint32(c.G)*a + 127) / 255, (uint32(c.B)*a + 127) / 255, a}
 	p.cword = p.c[0] | p.c[1]<<8 | p.c[2]<<16 | p.c[3]<<24
+	for cov := range uint32(256) {
+		var w uint32
+		for k := range p.c {
+			w |= (p.c[k]*cov + 127) / 255 << (8 * k)
+		}
+		p.byCov[cov] = w
+	}
 }
 
 func (p *spanPainter) Paint(ss []raster.Span, done bool) {
 	w, h := p.img.Rect.Dx(), p.img.Rect.Dy()
 	pix := words(p.img.Pix)
+	cword, solid := p.cword, p.c[3] == 255
 	for _, s := range ss {
 		if s.Y < 0 || s.Y >= h {
 			continue
@@ -332,18 +400,20 @@ func (p *spanPainter) Paint(ss []raster.Span, done bool) {
 		}
 		row := pix[s.Y*w+x0 : s.Y*w+x1]
 		cov := s.Alpha >> 8 // 0-255
-		if cov == 255 && p.c[3] == 255 {
+		if cov == 255 && solid {
+			if len(row) >= 32 {
+				fillWords(row, cword)
+				continue
+			}
+			// Most runs are short: a call costs more than they do in
+			// WASM, where every Go call saves and restores its frame.
 			for i := range row {
-				row[i] = p.cword
+				row[i] = cword
 			}
 			continue
 		}
-		var sc [4]uint32
-		for k := range sc {
-			sc[k] = (p.c[k]*cov + 127) / 255
-		}
-		k := 255 - sc[3]
-		s := sc[0] | sc[1]<<8 | sc[2]<<16 | sc[3]<<24
+		s := p.byCov[cov&0xff]
+		k := 255 - s>>24
 		for i, d := range row {
 			if d == 0 {
 				row[i] = s // an empty layer pixel: most of an outline lands on them
@@ -351,6 +421,19 @@ func (p *spanPainter) Paint(ss []raster.Span, done bool) {
 			}
 			row[i] = blend(s, d, k)
 		}
+	}
+}
+
+// fillWords sets every word of row to v by doubling copies (one
+// memory.copy each in WASM): faster than a store per pixel for the long
+// runs inside big glyphs.
+func fillWords(row []uint32, v uint32) {
+	if len(row) == 0 {
+		return
+	}
+	row[0] = v
+	for n := 1; n < len(row); n *= 2 {
+		copy(row[n:], row[:n])
 	}
 }
 

@@ -166,6 +166,7 @@ type FontSet struct {
 	fallbacks []string
 	emoji     emoji.Set // colour emoji art (AddEmoji)
 	gen       int       // bumped on every change; part of the layer cache key
+	shapes    shapeCache
 }
 
 // BuiltinFont is the name of the embedded face.

@@ -1,6 +1,7 @@
 package meme
 
 import (
+	"bytes"
 	"image"
 	"image/draw"
 	"testing"
@@ -207,6 +208,85 @@ func TestBlend(t *testing.T) {
 					t.Fatalf("blend(%#08x, %#08x, %d) = %#08x, want %#08x", s, dw, k, got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestFinalRepaintsOnlyChangedLayers: a Final after a Final on the same
+// image puts back only where changed captions were or are. Whatever the
+// sequence (a caption changed, moved, emptied, added, the same spec again,
+// a canvas in between, a new image), every Final must equal a fresh
+// renderer's.
+func TestFinalRepaintsOnlyChangedLayers(t *testing.T) {
+	fs := fullFontSet(t)
+	img := testImage(640, 480)
+	other := testImage(640, 480)
+	for i := range other.Pix {
+		other.Pix[i] ^= 0x55
+	}
+	spec := func(texts ...string) Spec {
+		s := DefaultSpec()
+		s.Boxes = s.Boxes[:0]
+		for i, text := range texts {
+			b := NewBox()
+			b.Y, b.Text = 0.05+0.3*float64(i), text
+			s.Boxes = append(s.Boxes, b)
+		}
+		return s
+	}
+	moved := spec("top", "bottom")
+	moved.Boxes[1].X, moved.Boxes[1].W, moved.Boxes[1].Rotation = 0.2, 0.7, 30
+	overlap := func(second string) Spec {
+		s := spec("first caption", second)
+		s.Boxes[1].Y = s.Boxes[0].Y + 0.05 // the layers overlap
+		return s
+	}
+	steps := []struct {
+		name string
+		spec Spec
+		set  *image.RGBA
+	}{
+		{"First", spec("top", "bottom"), nil},
+		{"SameAgain", spec("top", "bottom"), nil},
+		{"BottomChanged", spec("top", "bottom 2"), nil},
+		{"TopChanged", spec("top 2", "bottom 2"), nil},
+		{"Moved", moved, nil},
+		{"Emptied", spec("", "bottom 2"), nil},
+		{"Added", spec("", "bottom 2", "a third caption"), nil},
+		{"Removed", spec("top"), nil},
+		{"Overlapping", overlap("second caption"), nil},
+		{"OverlappingChanged", overlap("SECOND"), nil},
+		{"Canvas", tmplSpec("four-panel", "a", "b", "c", "d"), nil},
+		{"AfterCanvas", spec("top", "bottom"), nil},
+		{"NewImage", spec("top", "bottom"), other},
+		{"NewImageChanged", spec("top", "bottom 3"), nil},
+	}
+	r := NewRenderer(fs)
+	cur := img
+	if err := r.SetImage(cur); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range steps {
+		if st.set != nil {
+			cur = st.set
+			if err := r.SetImage(cur); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _, err := r.Final(st.spec)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		fresh := NewRenderer(fs)
+		if err := fresh.SetImage(cur); err != nil {
+			t.Fatal(err)
+		}
+		want, _, err := fresh.Final(st.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Rect != want.Rect || !bytes.Equal(got.Pix, want.Pix) {
+			t.Fatalf("%s: differs from a fresh renderer's final", st.name)
 		}
 	}
 }

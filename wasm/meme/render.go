@@ -49,7 +49,13 @@ type Renderer struct {
 	scratch *image.RGBA // a rotated slot's image before it is turned
 	preview *image.RGBA
 	final   *image.RGBA
-	band    bandCache
+	// finalShown is the layers painted on final over the source image
+	// set at generation finalGen; nil when final holds anything else.
+	// Only their ids and bounds: holding the layers would keep a 12 MP
+	// final's layer buffers alive past their use.
+	finalShown []shownLayer
+	finalGen   uint64
+	band       bandCache
 
 	previewLayers, finalLayers layerCache
 
@@ -176,7 +182,7 @@ func (r *Renderer) measureBand(b Box, wrap float64) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	st := shapeText(chain, &r.fonts.emoji, rb.text)
+	st, _ := r.fonts.shaped(chain, rb.text)
 	p := pitch(chain, st)
 	lay := LayoutText(st, LayoutParams{Width: wrap, Height: 1e9, Size: 1, Pitch: p, Align: rb.align, VAlign: "top"})
 	// Whole lines, not the ink: typing a letter with an ascender must not
@@ -339,6 +345,63 @@ func changed(prev, next []*caption) image.Rectangle {
 	return d
 }
 
+// shownLayer is a caption layer as painted: which one and where.
+type shownLayer struct {
+	id uint64
+	b  image.Rectangle
+}
+
+func shownLayers(caps []*caption) []shownLayer {
+	out := make([]shownLayer, len(caps))
+	for i, cp := range caps {
+		out[i] = shownLayer{cp.id, cp.bounds()}
+	}
+	return out
+}
+
+// changedRects is where the layers that are not the same at the same
+// place in both stacks were or now are, one rectangle per layer: unlike
+// changed, two captions at the top and bottom of a photo do not make the
+// whole photo between them.
+func changedRects(prev []shownLayer, next []*caption) []image.Rectangle {
+	var out []image.Rectangle
+	for i := range max(len(prev), len(next)) {
+		var p shownLayer
+		var n *caption
+		if i < len(prev) {
+			p = prev[i]
+		}
+		if i < len(next) {
+			n = next[i]
+		}
+		if n != nil && p.id == n.id {
+			continue
+		}
+		for _, b := range []image.Rectangle{p.b, n.bounds()} {
+			if !b.Empty() {
+				out = append(out, b)
+			}
+		}
+	}
+	// Overlapping rectangles become their union, so no pixel is put back
+	// and painted twice (a caption edited in place covers about the same
+	// rectangle before and after).
+	for merged := true; merged; {
+		merged = false
+		for i := 0; i < len(out); i++ {
+			for j := i + 1; j < len(out); j++ {
+				if out[i].Overlaps(out[j]) {
+					out[i] = out[i].Union(out[j])
+					out = append(out[:j], out[j+1:]...)
+					merged = true
+					j--
+				}
+			}
+		}
+	}
+	return out
+}
+
 // restore copies src's pixels inside r over dst's; both are the same size
 // with their origin at 0,0.
 func restore(dst, src *image.RGBA, r image.Rectangle) {
@@ -364,9 +427,28 @@ func (r *Renderer) Final(spec Spec) (*image.RGBA, Result, error) {
 		if err != nil {
 			return nil, Result{}, err
 		}
+		prev := r.finalShown
+		r.finalShown = nil // until the repaint below is done
+		if r.final == nil || r.final.Rect.Dx() != w || r.final.Rect.Dy() != h || r.finalGen != r.gen {
+			prev = nil
+		}
 		r.final = reuse(r.final, w, h)
-		restore(r.final, r.src, r.final.Rect)
-		paint(r.final, caps)
+		if prev == nil {
+			restore(r.final, r.src, r.final.Rect)
+			paint(r.final, caps)
+		} else {
+			// A 12 MP final is a 48 MB copy: put back only what the
+			// layers that changed covered, then paint every layer there.
+			for _, rect := range changedRects(prev, caps) {
+				restore(r.final, r.src, rect)
+				for _, cp := range caps {
+					if cp.img != nil {
+						over(r.final, cp.img, cp.at, rect)
+					}
+				}
+			}
+		}
+		r.finalShown, r.finalGen = shownLayers(caps), r.gen
 		return r.final, res, nil
 	}
 	w, h := lo.canvasSize(r.imgs)
@@ -374,6 +456,7 @@ func (r *Renderer) Final(spec Spec) (*image.RGBA, Result, error) {
 	if err != nil {
 		return nil, Result{}, err
 	}
+	r.finalShown = nil
 	r.final = reuse(r.final, w, h)
 	r.scratch = lo.compose(r.final, r.imgs, r.scratch)
 	paint(r.final, caps)
@@ -466,8 +549,10 @@ type layerKey struct {
 // layerCache holds the layers of the last frame. Layers the next frame does
 // not use are dropped and their memory reused for new ones.
 type layerCache struct {
-	cached map[layerKey]*caption
-	free   [][]byte
+	cached  map[layerKey]*caption
+	free    [][]byte
+	scratch drawScratch
+	ids     uint64 // the last caption's id
 }
 
 // layers returns spec's caption layers for a W x H output in box order,
@@ -526,11 +611,12 @@ func paint(dst *image.RGBA, caps []*caption) {
 
 func (c *layerCache) render(fs *FontSet, key layerKey) (*caption, error) {
 	b, W, H := key.box, key.w, key.h
-	paths, places, lay, missing, err := layoutCaption(fs, b, W, H)
+	paths, places, lay, missing, err := layoutCaption(fs, b, W, H, &c.scratch)
 	if err != nil {
 		return nil, err
 	}
-	cp := &caption{overflow: lay.Overflow, missing: missing}
+	c.ids++
+	cp := &caption{overflow: lay.Overflow, missing: missing, id: c.ids}
 	pad := b.outlineWidth*float64(H) + 2
 	r := image.Rectangle{}
 	if b.fill.A > 0 || (b.outline.A > 0 && b.outlineWidth > 0) || b.background.A > 0 || b.shadow.A > 0 {
@@ -552,7 +638,7 @@ func (c *layerCache) render(fs *FontSet, key layerKey) (*caption, error) {
 	}
 	cp.img = c.alloc(r.Dx(), r.Dy())
 	cp.at = r.Min
-	rasterize(cp.img, r, paths, sps, b, H, shadow)
+	rasterize(cp.img, r, paths, sps, b, H, shadow, &c.scratch)
 	return cp, nil
 }
 

@@ -79,6 +79,14 @@ func quantize(f []int64, total int64) []uint32 {
 // scaleRGBA resizes src into dst (both origin 0,0), one output row at a
 // time: the source rows it needs are filtered across once each, kept in a
 // small ring, and blended down. Memory beyond dst: a few rows.
+//
+// Each output channel is (sum over rows of wy * (sum over columns of
+// wx * p) + 1<<31) >> 32: integers only, so the order and grouping of the
+// sums cannot change a pixel. Pixels are read and written a word at a
+// time (see words: WASM does not merge byte loads), and two channels share
+// each horizontal multiply: red with blue and green with alpha, 32 bits
+// apart, where a channel's sum (at most 255<<weightBits) cannot carry into
+// the next.
 func scaleRGBA(dst, src *image.RGBA) {
 	dw, dh := dst.Rect.Dx(), dst.Rect.Dy()
 	sw, sh := src.Rect.Dx(), src.Rect.Dy()
@@ -88,47 +96,89 @@ func scaleRGBA(dst, src *image.RGBA) {
 	// shrink's neighbours share, the two an enlargement's do. Sizing it by
 	// the taps kept a row per tap: hundreds of MB for 1525x32768 to 1525x1.
 	const ring = 2
-	rows := make([][]uint32, ring) // source rows filtered across: dw*4 sums of up to 255<<weightBits
-	tag := make([]int, ring)
+	var rows [ring][]uint64 // source rows filtered across: per pixel, red|blue<<32 then green|alpha<<32
+	var tag [ring]int
 	for i := range rows {
-		rows[i] = make([]uint32, 4*dw)
+		rows[i] = make([]uint64, 2*dw)
 		tag[i] = -1
 	}
-	across := func(sy int) []uint32 {
+	across := func(sy int) []uint64 {
 		k := sy % ring
 		if tag[k] == sy {
 			return rows[k]
 		}
-		row, sp := rows[k], src.Pix[sy*src.Stride:]
+		row := rows[k][:2*dw]
+		sp := words(src.Pix[sy*src.Stride:][:4*sw])
 		for x, t := range xs {
-			var r, g, b, a uint32
-			p := sp[4*t.first:]
-			for j, w := range t.w {
-				q := p[4*j : 4*j+4 : 4*j+4]
-				r += uint32(q[0]) * w
-				g += uint32(q[1]) * w
-				b += uint32(q[2]) * w
-				a += uint32(q[3]) * w
+			var rb, ga uint64
+			w := t.w
+			p := sp[t.first:][:len(w)]
+			for len(w) >= 2 {
+				v0, v1, w0, w1 := p[0], p[1], uint64(w[0]), uint64(w[1])
+				rb += (uint64(v0&0xff)|uint64(v0&0xff0000)<<16)*w0 + (uint64(v1&0xff)|uint64(v1&0xff0000)<<16)*w1
+				ga += (uint64(v0>>8&0xff)|uint64(v0>>24)<<32)*w0 + (uint64(v1>>8&0xff)|uint64(v1>>24)<<32)*w1
+				p, w = p[2:], w[2:]
 			}
-			o := row[4*x : 4*x+4 : 4*x+4]
-			o[0], o[1], o[2], o[3] = r, g, b, a
+			if len(w) == 1 {
+				v := p[0]
+				rb += (uint64(v&0xff) | uint64(v&0xff0000)<<16) * uint64(w[0])
+				ga += (uint64(v>>8&0xff) | uint64(v>>24)<<32) * uint64(w[0])
+			}
+			row[2*x], row[2*x+1] = rb, ga
 		}
 		tag[k] = sy
 		return row
 	}
-	acc := make([]uint64, 4*dw)
+	// acc holds an output row's sums while more than two source rows go
+	// into it; with one or two (an enlargement, a shrink by up to 2) the
+	// row is written in one pass.
+	var acc []uint64
+	const lo32 = 1<<32 - 1
 	const half = 1 << (2*weightBits - 1)
+	pix := func(r, g, b, a uint64) uint32 {
+		return uint32(min((r+half)>>(2*weightBits), 255)) |
+			uint32(min((g+half)>>(2*weightBits), 255))<<8 |
+			uint32(min((b+half)>>(2*weightBits), 255))<<16 |
+			uint32(min((a+half)>>(2*weightBits), 255))<<24
+	}
 	for y, t := range ys {
-		clear(acc)
-		for j, w := range t.w {
-			row := across(t.first + j)
-			for i, v := range row {
-				acc[i] += uint64(v) * uint64(w)
+		out := words(dst.Pix[y*dst.Stride:][:4*dw])
+		switch len(t.w) {
+		case 1:
+			w := uint64(t.w[0])
+			r0 := across(t.first)
+			for x := range out {
+				rb, ga := r0[2*x], r0[2*x+1]
+				out[x] = pix((rb&lo32)*w, (ga&lo32)*w, (rb>>32)*w, (ga>>32)*w)
 			}
-		}
-		out := dst.Pix[y*dst.Stride : y*dst.Stride+4*dw]
-		for i, v := range acc {
-			out[i] = uint8(min((v+half)>>(2*weightBits), 255))
+		case 2:
+			w0, w1 := uint64(t.w[0]), uint64(t.w[1])
+			r0, r1 := across(t.first), across(t.first+1)
+			for x := range out {
+				rb0, ga0, rb1, ga1 := r0[2*x], r0[2*x+1], r1[2*x], r1[2*x+1]
+				out[x] = pix((rb0&lo32)*w0+(rb1&lo32)*w1, (ga0&lo32)*w0+(ga1&lo32)*w1,
+					(rb0>>32)*w0+(rb1>>32)*w1, (ga0>>32)*w0+(ga1>>32)*w1)
+			}
+		default:
+			if acc == nil {
+				acc = make([]uint64, 4*dw)
+			}
+			clear(acc)
+			for j, w := range t.w {
+				row, w := across(t.first+j), uint64(w)
+				for x := range dw {
+					rb, ga := row[2*x], row[2*x+1]
+					a := acc[4*x : 4*x+4 : 4*x+4]
+					a[0] += (rb & lo32) * w
+					a[1] += (ga & lo32) * w
+					a[2] += (rb >> 32) * w
+					a[3] += (ga >> 32) * w
+				}
+			}
+			for x := range out {
+				a := acc[4*x : 4*x+4 : 4*x+4]
+				out[x] = pix(a[0], a[1], a[2], a[3])
+			}
 		}
 	}
 }

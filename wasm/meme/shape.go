@@ -84,8 +84,12 @@ func normalize(text string) []string {
 }
 
 func shapeText(chain []*Font, art emojiArt, text string) *shapedText {
-	st := &shapedText{chain: chain}
 	var sh shaper
+	return sh.text(chain, art, text)
+}
+
+func (sh *shaper) text(chain []*Font, art emojiArt, text string) *shapedText {
+	st := &shapedText{chain: chain}
 	for _, p := range normalize(text) {
 		st.paras = append(st.paras, sh.paragraph(chain, art, []rune(p)))
 	}
@@ -100,12 +104,70 @@ func shapeText(chain []*Font, art emojiArt, text string) *shapedText {
 	return st
 }
 
-// shaper holds the buffers shaping reuses.
+// shaper holds the buffers shaping reuses. Its HarfBuzz buffer also keeps
+// the shape plans HarfBuzz compiles per face, script, direction and
+// language (their feature maps and lookups): compiling them was most of
+// shaping a short caption, so a shaper that outlives one call shapes a
+// keystroke's text about twice as fast.
 type shaper struct {
 	bidi bidi.Paragraph
 	seg  shaping.Segmenter
 	brk  segmenter.Segmenter
 	buf  *harfbuzz.Buffer
+}
+
+// shapeCacheSize bounds the captions a FontSet keeps shaped: enough for
+// every box of a spec (MaxBoxes) with room for the texts a keystroke just
+// replaced.
+const shapeCacheSize = 32
+
+// shapeCache keeps captions shaped recently, so a text shaped for the
+// preview is not shaped again for the final render, a GIF's frames or a
+// canvas's band measure, and the shaper that HarfBuzz's plans live in. It
+// belongs to a FontSet and is emptied whenever the set changes (gen): a
+// shaped text holds its fonts and what emoji art there was.
+type shapeCache struct {
+	gen   int
+	sh    shaper
+	items map[shapeKey]*shapedEntry
+	order []shapeKey // oldest first
+}
+
+// shapeKey is what a shaped caption depends on besides the set's
+// generation: its box font (the fallbacks that follow it are the set's)
+// and its text.
+type shapeKey struct {
+	font *Font
+	text string
+}
+
+type shapedEntry struct {
+	st   *shapedText
+	miss []string // what missing says for the text; read-only
+}
+
+// shaped returns text shaped with chain (fs.chain of some name) and what
+// it lacks (missing), from the cache when the same text was shaped with
+// the same box font since fs last changed. Callers must not modify either.
+func (fs *FontSet) shaped(chain []*Font, text string) (*shapedText, []string) {
+	c := &fs.shapes
+	if c.gen != fs.gen || c.items == nil {
+		// New fonts or emoji art: drop the shapes and HarfBuzz's plans
+		// (keyed by faces that may be gone).
+		*c = shapeCache{gen: fs.gen, items: map[shapeKey]*shapedEntry{}}
+	}
+	k := shapeKey{font: chain[0], text: text}
+	if e, ok := c.items[k]; ok {
+		return e.st, e.miss
+	}
+	e := &shapedEntry{st: c.sh.text(chain, &fs.emoji, text), miss: missing(chain, &fs.emoji, nil, text)}
+	if len(c.order) >= shapeCacheSize {
+		delete(c.items, c.order[0])
+		c.order = append(c.order[:0], c.order[1:]...)
+	}
+	c.items[k] = e
+	c.order = append(c.order, k)
+	return e.st, e.miss
 }
 
 func (sh *shaper) paragraph(chain []*Font, art emojiArt, text []rune) *shapedPara {
