@@ -1337,6 +1337,9 @@ async function main() {
   if (state.image) requestPreview(); // an image chosen while the renderer was starting
   await restore(await savedRead);
   setBusy('');
+  // Nothing to show yet: while the person picks a file, the renderer makes a small meme of its own
+  // once, so the first real one doesn't pay for V8's first compile of that code.
+  if (!state.image) renderer.call('warmUp', {}).then((ms) => instrument.emit('warmUp', { ms, at: performance.now() }), () => {});
   await cfg;
   document.documentElement.dataset.ready = 'true';
   instrument.emit('ready', { at: performance.now() });

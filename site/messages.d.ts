@@ -8,6 +8,8 @@ import type { AnimationInfo, ErrorCode, FontInfo, ImageInfo, Rect, StripResult }
 export interface Ops {
   /** start: how the worker's start went, for the page's measurements */
   init: { args: {}; result: { version: string; start: StartTimes & { origin: number } } };
+  /** memeforge.warmUp: asked while the page waits for a file, so the first meme is quick; ms */
+  warmUp: { args: {}; result: number };
   loadImage: { args: { bytes: Uint8Array }; result: ImageInfo };
   /** one slot of a canvas (memeforge.loadImageAt) */
   loadImageAt: { args: { slot: number; bytes: Uint8Array }; result: ImageInfo };
@@ -33,6 +35,10 @@ export type Op = keyof Ops;
 
 /** When each step of the worker's start ended, in ms from the worker's own start (origin: its
  *  performance.timeOrigin, to place them on the page's clock). */
+/** What boot.js sends the worker it started: the module it fetched and compiled, with when its
+ *  response came and its compile ended (ms since the epoch), or why it couldn't. */
+export type Boot = { module: WebAssembly.Module; response: number; compiled: number } | { error: string };
+
 export interface StartTimes {
   /** memeforge.wasm's response headers arrived */
   response: number;
@@ -42,9 +48,7 @@ export interface StartTimes {
   imports: number;
   /** the Go program set the memeforge global (its runtime and package init done) */
   started: number;
-  /** memeforge.warmUp finished (0: not yet when asked), and how long it took */
-  warmed: number;
-  warmMs: number;
+
 }
 
 export type Request = { [K in Op]: { id: number; op: K } & Ops[K]["args"] }[Op];

@@ -8,25 +8,41 @@
 // (OffscreenCanvas.convertToBlob), far faster than Go's.
 'use strict';
 
-// The module first: its bytes (about 1 MB brotli) and their compile are most of what the first
-// preview waits for, so the fetch starts before anything else is loaded here, and V8 compiles
-// while the bytes arrive (compileStreaming needs no imports; they are bound at instantiate).
-const t0 = performance.now();
-/** when each step of the start finished, in ms since the worker started @type {import('./messages').StartTimes} */
-const startTimes = { response: 0, compiled: 0, imports: 0, started: 0, warmed: 0, warmMs: 0 };
-const compiled = fetch('memeforge.wasm').then(async (resp) => {
-  startTimes.response = performance.now() - t0;
+// The module first: its bytes (about 1.5 MB brotli) and their compile are most of what the first
+// preview waits for. Started by boot.js (named memeforge-booted), the page fetches and compiles it
+// and sends it here; otherwise, or if the page couldn't, the fetch starts here before anything
+// else is loaded, and V8 compiles while the bytes arrive (compileStreaming needs no imports; they
+// are bound at instantiate).
+/** when each step of the start finished, on this worker's clock @type {import('./messages').StartTimes} */
+const startTimes = { response: 0, compiled: 0, imports: 0, started: 0 };
+/** @type {(b: import('./messages').Boot) => void} */
+let booted = () => {};
+/** @type {Promise<WebAssembly.Module>} */
+const compiled = self.name === 'memeforge-booted'
+  ? new Promise((resolve) => { booted = (b) => {
+    booted = () => {};
+    if (!('module' in b)) { console.warn('memeforge: the page could not load the renderer:', b.error); resolve(fetchModule()); return; }
+    startTimes.response = b.response - performance.timeOrigin;
+    startTimes.compiled = b.compiled - performance.timeOrigin;
+    resolve(b.module);
+  }; })
+  : fetchModule();
+
+/** @returns {Promise<WebAssembly.Module>} */
+async function fetchModule() {
+  const resp = await fetch('memeforge.wasm');
+  startTimes.response = performance.now();
   if (!resp.ok) throw new Error(`could not load the renderer (memeforge.wasm: HTTP ${resp.status})`);
   // Streaming compiles while the bytes arrive but refuses a response not labelled exactly
-  // application/wasm, after taking its body. Ask first, rather than hold a clone of the 4.7 MB body
+  // application/wasm, after taking its body. Ask first, rather than hold a clone of the body
   // for a retry: a server that labels .wasm otherwise gets the module compiled from its bytes.
   const type = (resp.headers.get('content-type') || '').trim().toLowerCase();
   const module = await (type === 'application/wasm'
     ? WebAssembly.compileStreaming(resp)
     : WebAssembly.compile(await resp.arrayBuffer()));
-  startTimes.compiled = performance.now() - t0;
+  startTimes.compiled = performance.now();
   return module;
-});
+}
 compiled.catch(() => {}); // start() reports a failure; this only keeps it from being "unhandled"
 
 importScripts('wasm_exec.js');
@@ -49,20 +65,15 @@ async function start() {
     /** @type {Promise<typeof import('./contract.js')>} */ (import('./contract.js')),
     /** @type {Promise<typeof import('./fetch-assets.js')>} */ (import('./fetch-assets.js')),
   ]);
-  startTimes.imports = performance.now() - t0;
+  startTimes.imports = performance.now();
   const go = new Go();
   const module = await compiled;
   const instance = await WebAssembly.instantiate(module, go.importObject);
   const started = new Promise((resolve) => self.addEventListener('memeforge:ready', resolve, { once: true }));
   const exited = go.run(instance).then(() => { mf = null; post({ event: 'exited' }); });
   await Promise.race([started, exited.then(() => { throw new Error('the renderer stopped while starting'); })]);
-  startTimes.started = performance.now() - t0;
+  startTimes.started = performance.now();
   if (!self.memeforge) throw new Error('the renderer said it was ready but set no global');
-  // The first meme otherwise pays for V8's first compile of the code it runs: done now, while the
-  // page reads its saved work or waits for a file (memeforge.warmUp). Not counted as a module call
-  // of any preview; a request sent meanwhile waits for it.
-  self.memeforge.warmUp().then((ms) => { startTimes.warmed = performance.now() - t0; startTimes.warmMs = ms; },
-    (err) => console.warn('memeforge: warming the renderer up failed:', err));
   mf = counted(self.memeforge);
   wasmMemory = /** @type {WebAssembly.Memory} */ (instance.exports.mem);
   return { mf, assets: new AssetLoader(contract.fonts, post) };
@@ -96,6 +107,7 @@ const queue = [];
 let busy = false;
 
 self.onmessage = (e) => {
+  if (e.data && e.data.boot) { booted(e.data.boot); return; } // boot.js's module, not a request
   queue.push(e.data);
   pump();
 };
@@ -115,6 +127,8 @@ async function run(msg) {
   const r = await ready;
   if (!mf) throw new Error('the renderer has stopped; reload the page');
   switch (msg.op) {
+    case 'warmUp':
+      return [await mf.warmUp()];
     case 'init':
       return [{ version: r.mf.version, start: { ...startTimes, origin: performance.timeOrigin } }];
     case 'loadImage':

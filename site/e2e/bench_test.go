@@ -226,6 +226,12 @@ func BenchmarkBrowser(tb *testing.B) {
 		fp := evalT[first](b, `window.__mf.previews[0]`)
 		t.Logf("cold load: module response %.0f ms, worker imports %.0f, compiled %.0f, Go started %.0f, page told %.0f; first preview asked %.0f, sent %.0f, received %.0f (render %.0f), on screen %.0f",
 			st.Response, st.Imports, st.Compiled, st.Started, st.Ready, fp.Start, fp.Sent, fp.Received, fp.RenderMs, fp.Frame)
+		t.Logf("cold load: page %s", evalT[string](b, `(() => {
+		  const n = performance.getEntriesByType('navigation')[0];
+		  const r = (name) => { const e = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/' + name)); return e ? Math.round(e.startTime) + '-' + Math.round(e.responseEnd) : '?'; };
+		  return 'html ' + Math.round(n.requestStart) + '-' + Math.round(n.responseEnd) + ', domInteractive ' + Math.round(n.domInteractive) +
+		    ', boot.js ' + r('boot.js') + ', worker.js ' + r('worker.js') + ', app.js ' + r('app.js') + ', app.css ' + r('app.css');
+		})()`))
 		emit("browser_first_preview_bytes", float64(firstPreviewBytes(b)), "bytes")
 		// Warm: the service worker is back (registered again by the cold load); reload from it.
 		b.waitJS("the service worker", `navigator.serviceWorker.controller !== null`, 60*time.Second)
