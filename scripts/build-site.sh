@@ -10,8 +10,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 tmp=$(mktemp -d "${out%/}.tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-# Everything in site/ except the tests and the TypeScript contract, which are not served.
-tar -C "$root/site" --exclude=./e2e --exclude='*.d.ts' --exclude='*_test.go' --exclude='tsconfig*.json' -cf - . | tar -C "$tmp" -xf -
+# Everything in site/ except the tests, the TypeScript contract and boot.js (index.html has it inline),
+# which are not served.
+tar -C "$root/site" --exclude=./e2e --exclude='*.d.ts' --exclude='*_test.go' --exclude='tsconfig*.json' --exclude=boot.js -cf - . | tar -C "$tmp" -xf -
 cp "$wasm" "$tmp/memeforge.wasm"
 cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" "$tmp/wasm_exec.js"
 mkdir -p "$tmp/fonts"

@@ -40,6 +40,8 @@ export type Op = keyof Ops;
 export type Boot = { module: WebAssembly.Module; response: number; compiled: number } | { error: string };
 
 export interface StartTimes {
+  /** who fetched and compiled the module: the page (boot.js, inline in index.html) or the worker */
+  module: 'page' | 'worker';
   /** memeforge.wasm's response headers arrived */
   response: number;
   /** the module compiled (streaming: while its bytes arrived) */

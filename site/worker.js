@@ -14,7 +14,7 @@
 // else is loaded, and V8 compiles while the bytes arrive (compileStreaming needs no imports; they
 // are bound at instantiate).
 /** when each step of the start finished, on this worker's clock @type {import('./messages').StartTimes} */
-const startTimes = { response: 0, compiled: 0, imports: 0, started: 0 };
+const startTimes = { response: 0, compiled: 0, imports: 0, started: 0, module: /** @type {'page' | 'worker'} */ ('worker') };
 /** @type {(b: import('./messages').Boot) => void} */
 let booted = () => {};
 /** @type {Promise<WebAssembly.Module>} */
@@ -22,6 +22,7 @@ const compiled = self.name === 'memeforge-booted'
   ? new Promise((resolve) => { booted = (b) => {
     booted = () => {};
     if (!('module' in b)) { console.warn('memeforge: the page could not load the renderer:', b.error); resolve(fetchModule()); return; }
+    startTimes.module = 'page';
     startTimes.response = b.response - performance.timeOrigin;
     startTimes.compiled = b.compiled - performance.timeOrigin;
     resolve(b.module);

@@ -7,12 +7,12 @@ import "strings"
 
 // SiteCSP is the site's Content-Security-Policy. uploadOrigin is where the browser POSTs its
 // uploads (the bucket's endpoint; the gateway's locally). Scripts only from the site, with
-// WebAssembly compiled (not eval'd) and no inline script; the worker from the site; images also
-// from blob: (previews) and data:; nothing may frame it.
+// WebAssembly compiled (not eval'd), and the one inline script by its hash (BootScriptHash); the
+// worker from the site; images also from blob: (previews) and data:; nothing may frame it.
 func SiteCSP(uploadOrigin string) string {
 	return strings.Join([]string{
 		"default-src 'self'",
-		"script-src 'self' 'wasm-unsafe-eval'",
+		"script-src 'self' 'wasm-unsafe-eval' '" + BootScriptHash + "'",
 		"worker-src 'self'",
 		"connect-src 'self' " + uploadOrigin,
 		"img-src 'self' blob: data:",

@@ -89,6 +89,11 @@ func TestEngines(t *testing.T) {
 					e.fatalf("download %s: a %q of %v (%v); want an 800x600 JPEG", filepath.Base(path), format, size, err)
 				}
 				e.screenshot("engines-" + name + "-newcomer.png")
+				// The inline boot script ran (the CSP allowed it by its hash) and its module reached
+				// the worker; otherwise the page still works, only later, so only this shows it.
+				if got := engineEval[string](e, `document.documentElement.dataset.module`); got != "page" {
+					e.fatalf("the renderer's module came from %q; want the page (boot.js inline, allowed by the CSP's hash)", got)
+				}
 			})
 
 			step("PublishAndOpenTheLink", func(t *testing.T) {
