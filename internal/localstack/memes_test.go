@@ -84,7 +84,7 @@ func TestShareAndDelete(t *testing.T) {
 			}
 		}
 		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self' "+st.GatewayEndpoint()+";") ||
-			!strings.Contains(csp, "script-src 'self' 'wasm-unsafe-eval';") || !strings.Contains(csp, "frame-ancestors 'none'") {
+			!strings.Contains(csp, "script-src 'self' 'wasm-unsafe-eval' '"+headers.BootScriptHash+"';") || !strings.Contains(csp, "frame-ancestors 'none'") {
 			t.Errorf("CSP %q", csp)
 		}
 	})

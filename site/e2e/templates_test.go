@@ -57,16 +57,7 @@ func TestTemplates(t *testing.T) {
 	var twoPanelSpec string
 	t.Run("TwoPanelWithTwoImagesMatchesTheCLI", func(t *testing.T) {
 		b := b.on(t)
-		b.openGallery("#templates-start")
-		n := b.previews()
-		b.do(chromedp.Click(chromedp.CSS(`#gallery [data-template="two-panel"]`)))
-		b.waitJS("a file input per slot", `!!document.getElementById('gallery-slot-1')`, 5*time.Second)
-		b.upload("#gallery-slot-0", fixture("photo-800x600.jpg"))
-		b.upload("#gallery-slot-1", fixture("tall-300x450.png"))
-		b.waitJS("both images read", `!document.getElementById('gallery-use').disabled`, 10*time.Second)
-		b.do(chromedp.Click(chromedp.CSS("#gallery-use")))
-		b.waitJS("the meme", `document.documentElement.dataset.image === 'loaded' && !document.getElementById('gallery').open`, 30*time.Second)
-		b.waitPreview(n)
+		b.startTwoPanel()
 		b.typeCaption(0, "when the tests pass")
 		b.typeCaption(1, "on the first run")
 		b.settle(500 * time.Millisecond)
@@ -367,4 +358,20 @@ func runCLI(t *testing.T, cli, spec string, images ...string) image.Image {
 		t.Fatalf("meme %s: %v\n%s", strings.Join(args, " "), err, b)
 	}
 	return decodePNG(t, out)
+}
+
+// startTwoPanel makes a two-panel meme from the gallery with the 800x600 photo above the tall
+// 300x450 PNG, and waits for its first preview.
+func (b *browser) startTwoPanel() {
+	b.t.Helper()
+	b.openGallery("#templates-start")
+	n := b.previews()
+	b.do(chromedp.Click(chromedp.CSS(`#gallery [data-template="two-panel"]`)))
+	b.waitJS("a file input per slot", `!!document.getElementById('gallery-slot-1')`, 5*time.Second)
+	b.upload("#gallery-slot-0", fixture("photo-800x600.jpg"))
+	b.upload("#gallery-slot-1", fixture("tall-300x450.png"))
+	b.waitJS("both images read", `!document.getElementById('gallery-use').disabled`, 10*time.Second)
+	b.do(chromedp.Click(chromedp.CSS("#gallery-use")))
+	b.waitJS("the meme", `document.documentElement.dataset.image === 'loaded' && !document.getElementById('gallery').open`, 30*time.Second)
+	b.waitPreview(n)
 }
