@@ -393,6 +393,7 @@ function sendPreview() {
       fitCSS();
     }
     draw(r);
+    previewShown();
     scheduleThumb();
     reportGlyphs(r.missing);
     reportOverflow(r.overflow, rs.index);
@@ -1193,9 +1194,20 @@ function wireNetwork() {
   window.addEventListener('online', show);
   window.addEventListener('offline', show);
   show();
-  if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register('sw.js').catch((err) => console.warn('memeforge: no offline support:', messageOf(err)));
-  }
+}
+
+let swRegistered = false;
+/** Called when a preview has been drawn: the first one, on a page that starts with work to show,
+ *  is when the service worker may come. */
+let previewShown = () => {};
+
+/** Registers the service worker (offline support) once the page has started: its install
+ *  downloads and stores the whole app shell, WASM module included, and on a first visit that
+ *  would compete with the page's own start for the network and the CPU. */
+function registerServiceWorker() {
+  if (!('serviceWorker' in navigator) || swRegistered) return;
+  swRegistered = true;
+  navigator.serviceWorker.register('sw.js').catch((err) => console.warn('memeforge: no offline support:', messageOf(err)));
 }
 
 async function loadConfig() {
@@ -1331,6 +1343,7 @@ async function main() {
     setBusy('');
     setMsg(els.imageMsg, `The renderer couldn't start: ${messageOf(err)}. Reload to try again.`);
     document.documentElement.dataset.renderer = 'failed';
+    registerServiceWorker(); // a new version it brings may be the fix
     return;
   }
   rendererReady = true;
@@ -1342,6 +1355,9 @@ async function main() {
   // once, so the first real one doesn't pay for V8's first compile of that code.
   if (!state.image) renderer.call('warmUp', {}).then((ms) => instrument.emit('warmUp', { ms, at: performance.now() }), () => {});
   await cfg;
+  // Offline support once the page has shown its work (or at once when it has none to show), and in
+  // any case two seconds after it is ready.
+  if (state.image) { previewShown = registerServiceWorker; setTimeout(registerServiceWorker, 2000); } else registerServiceWorker();
   document.documentElement.dataset.ready = 'true';
   instrument.emit('ready', { at: performance.now() });
 }

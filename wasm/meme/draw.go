@@ -77,6 +77,8 @@ type drawScratch struct {
 	rasW  int
 	rasH  int
 	paint spanPainter
+	// outlines: the coverage of the outlines drawn around emoji lately (outlineMask)
+	outlines map[outlineKey][]uint16
 }
 
 // rasterizer returns a cleared non-zero-winding rasterizer for a w x h
@@ -344,7 +346,7 @@ func rasterize(layer *image.RGBA, r image.Rectangle, paths []glyphPath, sps []sp
 			ras.Rasterize(paint)
 		}
 		for _, s := range sps {
-			outlineSprite(layer, r.Min, s, b.outlineWidth*float64(H), paint)
+			outlineSprite(layer, r.Min, s, b.outlineWidth*float64(H), paint, sc)
 		}
 	}
 	if b.fill.A > 0 {

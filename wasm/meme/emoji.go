@@ -143,18 +143,67 @@ func clampPx(v float64) float64 { return min(max(v, -1<<24), 1<<24) }
 // distances exact (integer squared distances, one square root each), so
 // the result is the same on every platform. Inside the silhouette the
 // outline colour lies under the art, which the art's antialiased edge
-// blends into, as the text fill's edge blends into its stroke.
-func outlineSprite(layer *image.RGBA, org image.Point, s sprite, r float64, p *spanPainter) {
+// blends into, as the text fill's edge blends into its stroke. The
+// coverage is the costly part and the same at every keystroke while the
+// emoji keeps its size: sc keeps it (outlineMask).
+func outlineSprite(layer *image.RGBA, org image.Point, s sprite, r float64, p *spanPainter, sc *drawScratch) {
 	if !(r > 0) {
 		return
 	}
 	R := int(math.Ceil(r + 1))
-	src := s.img
-	sr := src.Rect
-	out := sr.Inset(-R).Add(s.at).Intersect(layer.Rect.Add(org))
+	out := s.img.Rect.Inset(-R).Add(s.at).Intersect(layer.Rect.Add(org))
 	if out.Empty() {
 		return
 	}
+	mask := sc.outlineMask(s, r, out)
+	ow := out.Dx()
+	lw := words(layer.Pix)
+	for oy := out.Min.Y; oy < out.Max.Y; oy++ {
+		lrow := lw[layer.PixOffset(out.Min.X-org.X, oy-org.Y)/4:][:ow]
+		mrow := mask[(oy-out.Min.Y)*ow:][:ow]
+		for i, m := range mrow {
+			if m == 0 {
+				continue
+			}
+			a := uint32(m - 1)
+			var sc [4]uint32
+			for k := range sc {
+				sc[k] = (p.c[k]*a + 127) / 255
+			}
+			sv := sc[0] | sc[1]<<8 | sc[2]<<16 | sc[3]<<24
+			if d := lrow[i]; d == 0 || sc[3] == 255 {
+				lrow[i] = sv
+			} else {
+				lrow[i] = blend(sv, d, 255-sc[3])
+			}
+		}
+	}
+}
+
+// outlineKey names one outline's coverage: the sprite's pixels (the emoji
+// set's cached glyph for its key and size), the radius, and the area
+// painted, relative to the sprite (a layer that clips it sees less of it).
+type outlineKey struct {
+	img *image.RGBA
+	r   float64
+	out image.Rectangle
+}
+
+// maxOutlines bounds the outline coverages a layer cache keeps (a caption's
+// emoji at the sizes it was drawn at lately); past it the map starts again.
+const maxOutlines = 64
+
+// outlineMask is the coverage of the outline of sprite s grown by r over
+// out (on the output), a row after another: 0 where nothing is painted,
+// else 1 + the alpha (0..255) to paint the outline colour with.
+func (sc *drawScratch) outlineMask(s sprite, r float64, out image.Rectangle) []uint16 {
+	key := outlineKey{s.img, r, out.Sub(s.at)}
+	if m, ok := sc.outlines[key]; ok {
+		return m
+	}
+	R := int(math.Ceil(r + 1))
+	src := s.img
+	sr := src.Rect
 	sh := sr.Dy()
 	// g: per source row, the horizontal distance from each output column to
 	// the nearest silhouette pixel of that row (big when none is within R).
@@ -181,14 +230,14 @@ func outlineSprite(layer *image.RGBA, org image.Point, s sprite, r float64, p *s
 			row[i] = min(row[i], int32(min(last-i, far)))
 		}
 	}
-	lw := words(layer.Pix)
+	mask := make([]uint16, ow*out.Dy())
 	for oy := out.Min.Y; oy < out.Max.Y; oy++ {
 		y := oy - s.at.Y - sr.Min.Y // source row of this output row
 		lo, hi := max(y-R, 0), min(y+R, sh-1)
 		if lo > hi {
 			continue
 		}
-		lrow := lw[layer.PixOffset(out.Min.X-org.X, oy-org.Y)/4:][:ow]
+		mrow := mask[(oy-out.Min.Y)*ow:][:ow]
 		for i := range ow {
 			best := int64(far) * far
 			for yy := lo; yy <= hi; yy++ {
@@ -203,20 +252,16 @@ func outlineSprite(layer *image.RGBA, org image.Point, s sprite, r float64, p *s
 			if cov <= 0 {
 				continue
 			}
-			a := uint32(255)
+			a := uint16(255)
 			if cov < 1 {
-				a = uint32(math.Round(float64(cov * 255)))
+				a = uint16(math.Round(float64(cov * 255)))
 			}
-			var sc [4]uint32
-			for k := range sc {
-				sc[k] = (p.c[k]*a + 127) / 255
-			}
-			sv := sc[0] | sc[1]<<8 | sc[2]<<16 | sc[3]<<24
-			if d := lrow[i]; d == 0 || sc[3] == 255 {
-				lrow[i] = sv
-			} else {
-				lrow[i] = blend(sv, d, 255-sc[3])
-			}
+			mrow[i] = a + 1
 		}
 	}
+	if sc.outlines == nil || len(sc.outlines) >= maxOutlines {
+		sc.outlines = map[outlineKey][]uint16{}
+	}
+	sc.outlines[key] = mask
+	return mask
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // TestScratchReuseSamePixels: a layer cache reuses its outline buffers, path,
-// painter and (for layers over 120 px) one rasterizer bigger than the
+// emoji outline coverages, painter and (for layers over 120 px) one rasterizer bigger than the
 // layer from caption to caption. Every layer must come out byte for byte as
 // it does with nothing reused: captions that grow and shrink, cross the
 // 24 and 120 px sizes where freetype splits curves differently, run off
@@ -19,6 +19,9 @@ func TestScratchReuseSamePixels(t *testing.T) {
 	for i, text := range []string{
 		"on the first try", "ON THE FIRST TRY 1", "x", "a much longer caption that wraps onto more lines than one",
 		"مرحبا بالعالم", "TINY", "ЖУРНАЛ 你好", "WIDE WIDE WIDE WIDE WIDE WIDE",
+		// Emoji: their outlines' coverage is kept per glyph, radius and clip (outlineMask); the
+		// third runs off the image, so its clipped outline is another entry.
+		"lol 🔥 so 😂", "lol 🔥 so 😂 much", "🔥🔥 👨‍👩‍👧 🇺🇦", "🔥 EDGE 😂",
 	} {
 		b := base
 		b.Text = text
@@ -33,6 +36,7 @@ func TestScratchReuseSamePixels(t *testing.T) {
 		}
 		boxes = append(boxes, b)
 	}
+	addEmojiFor(t, fs, Spec{Boxes: boxes})
 	for _, size := range [][2]int{{800, 800}, {100, 60}, {30, 20}, {1600, 300}, {200, 900}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
 			W, H := size[0], size[1]
