@@ -157,6 +157,15 @@ func outlineSprite(layer *image.RGBA, org image.Point, s sprite, r float64, p *s
 	}
 	mask := sc.outlineMask(s, r, out)
 	ow := out.Dx()
+	// The outline colour at each coverage, premultiplied, as one pixel word.
+	var colour [256]uint32
+	for a := range uint32(256) {
+		var c [4]uint32
+		for k := range c {
+			c[k] = (p.c[k]*a + 127) / 255
+		}
+		colour[a] = c[0] | c[1]<<8 | c[2]<<16 | c[3]<<24
+	}
 	lw := words(layer.Pix)
 	for oy := out.Min.Y; oy < out.Max.Y; oy++ {
 		lrow := lw[layer.PixOffset(out.Min.X-org.X, oy-org.Y)/4:][:ow]
@@ -165,16 +174,11 @@ func outlineSprite(layer *image.RGBA, org image.Point, s sprite, r float64, p *s
 			if m == 0 {
 				continue
 			}
-			a := uint32(m - 1)
-			var sc [4]uint32
-			for k := range sc {
-				sc[k] = (p.c[k]*a + 127) / 255
-			}
-			sv := sc[0] | sc[1]<<8 | sc[2]<<16 | sc[3]<<24
-			if d := lrow[i]; d == 0 || sc[3] == 255 {
+			sv := colour[m-1]
+			if d, sa := lrow[i], sv>>24; d == 0 || sa == 255 {
 				lrow[i] = sv
 			} else {
-				lrow[i] = blend(sv, d, 255-sc[3])
+				lrow[i] = blend(sv, d, 255-sa)
 			}
 		}
 	}
@@ -239,14 +243,18 @@ func (sc *drawScratch) outlineMask(s sprite, r float64, out image.Rectangle) []u
 		}
 		mrow := mask[(oy-out.Min.Y)*ow:][:ow]
 		for i := range ow {
+			// The nearest silhouette pixel, rows searched outward from this one: none d rows
+			// away can beat a squared distance already at most d*d (inside the silhouette, 0).
 			best := int64(far) * far
-			for yy := lo; yy <= hi; yy++ {
-				dx := int64(g[yy*ow+i])
-				if dx > int64(R) {
-					continue
+			for d := 0; d <= R && int64(d)*int64(d) < best; d++ {
+				for _, yy := range [2]int{y - d, y + d} {
+					if yy < lo || yy > hi {
+						continue
+					}
+					if dx := int64(g[yy*ow+i]); dx <= int64(R) {
+						best = min(best, dx*dx+int64(d)*int64(d))
+					}
 				}
-				dy := int64(yy - y)
-				best = min(best, dx*dx+dy*dy)
 			}
 			cov := float64(r+1) - math.Sqrt(float64(best))
 			if cov <= 0 {
