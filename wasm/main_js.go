@@ -145,6 +145,13 @@ func (f *face) loadImage(args []js.Value) (func() (any, error), error) {
 	if f.in, err = bytesArg(args, 0, "bytes", f.in); err != nil {
 		return nil, err
 	}
+	return f.loadStill(f.r.SetImage), nil
+}
+
+// loadStill is the work of loadImage and loadImageAt: decode the bytes in
+// f.in and hand the picture to set. Only GIFs play (loadAnimation); other
+// animations open as their first frame, and so does a GIF opened here.
+func (f *face) loadStill(set func(*image.RGBA) error) func() (any, error) {
 	return func() (any, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -152,15 +159,13 @@ func (f *face) loadImage(args []js.Value) (func() (any, error), error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := f.r.SetImage(img); err != nil {
+		if err := set(img); err != nil {
 			return nil, err
 		}
-		// Only GIFs play (loadAnimation); other animations open as their
-		// first frame, and so does a GIF opened here.
 		animated := imgio.Animated(f.in)
 		return map[string]any{"width": info.Width, "height": info.Height, "format": info.Format,
 			"animated": animated, "firstFrameOnly": animated}, nil
-	}, nil
+	}
 }
 
 // loadImageAt decodes an image into one slot of a canvas (from 0), keeping
@@ -178,20 +183,7 @@ func (f *face) loadImageAt(args []js.Value) (func() (any, error), error) {
 	if f.in, err = bytesArg(args, 1, "bytes", f.in); err != nil {
 		return nil, err
 	}
-	return func() (any, error) {
-		f.mu.Lock()
-		defer f.mu.Unlock()
-		img, info, err := imgio.Decode(f.in, imgio.DefaultMaxPixels)
-		if err != nil {
-			return nil, err
-		}
-		if err := f.r.SetImageAt(slot, img); err != nil {
-			return nil, err
-		}
-		animated := imgio.Animated(f.in)
-		return map[string]any{"width": info.Width, "height": info.Height, "format": info.Format,
-			"animated": animated, "firstFrameOnly": animated}, nil
-	}, nil
+	return f.loadStill(func(img *image.RGBA) error { return f.r.SetImageAt(slot, img) }), nil
 }
 
 // size is the size renderFinal draws specJSON at with the images loaded.
